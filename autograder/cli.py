@@ -1,0 +1,193 @@
+"""The ``autograder`` command: thin click commands forwarding to the kit's functions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import click
+
+from autograder.grading import GradingError, assignment_paths, find_kit, grade, run_tests
+from autograder.release import ReleaseError, check_release, release
+from autograder.report import task_table
+from autograder.tasks import TasksError, load_tasks
+
+__all__ = ["main"]
+
+_KIT = click.option(
+    "--kit", type=click.Path(path_type=Path, file_okay=False), help="the kit's root folder"
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"autograder: {message}", err=True)
+    sys.exit(2)
+
+
+def _student_copy(name: str, path: Path | None) -> Path:
+    """The student's copy of an assignment: --path, the current folder, or a folder below it."""
+    here = Path.cwd()
+    candidates = [path] if path else [here, here / name, here / "assignments" / name]
+    for folder in candidates:
+        if folder is not None and (folder / "tasks.toml").is_file() and folder.name == name:
+            return folder.resolve()
+    _fail(f"cannot find your copy of {name} (looked in {', '.join(map(str, candidates))}); "
+          "run from the folder above it or give --path")
+    raise AssertionError  # unreachable
+
+
+@click.group()
+def main() -> None:
+    """The deep-learning kit's autograder: release, check, pack, grade."""
+
+
+@main.command("release")
+@click.argument("names", nargs=-1)
+@click.option("--check", is_flag=True, help="only check that assignments/ is up to date")
+@_KIT
+def release_cmd(names: tuple[str, ...], check: bool, kit: Path | None) -> None:
+    """Regenerate assignments/ from solutions/ (all assignments, or NAMES)."""
+    kit = kit or find_kit()
+    try:
+        if check:
+            differ = check_release(kit, list(names) or None)
+            if differ:
+                click.echo("assignments/ is out of date; run 'autograder release'. Differs:")
+                for path in differ:
+                    click.echo(f"  {path}")
+                sys.exit(1)
+            click.echo("assignments/ is up to date.")
+            return
+        for folder in release(kit, list(names) or None):
+            click.echo(f"released {folder}")
+    except (ReleaseError, TasksError) as exc:
+        _fail(str(exc))
+
+
+@main.command("grade")
+@click.argument("name")
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results.json"))
+@click.option("--task", "tasks", multiple=True, help="grade only this task id")
+@click.option("--public-only", is_flag=True, help="leave out the hidden tests")
+@_KIT
+def grade_cmd(
+    name: str, submission: Path, out: Path, tasks: tuple[str, ...], public_only: bool,
+    kit: Path | None,
+) -> None:
+    """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
+    try:
+        results = grade(kit or find_kit(), name, submission, out, public_only=public_only,
+                        tasks=tasks)
+    except (GradingError, TasksError) as exc:
+        _fail(str(exc))
+    click.echo(results["output"])
+    click.echo(f"score {results['score']:g} / {results['max_score']:g}; written to {out}")
+
+
+@main.command("check")
+@click.argument("name")
+@click.option("--task", "tasks", multiple=True, help="check only this task id (e.g. 1.2)")
+@click.option("--path", type=click.Path(path_type=Path, file_okay=False), help="your copy")
+def check_cmd(name: str, tasks: tuple[str, ...], path: Path | None) -> None:
+    """Run the public tests of assignment NAME on your copy and show a table by task."""
+    folder = _student_copy(name, path)
+    try:
+        assignment = load_tasks(folder)
+        for task in tasks:
+            assignment.task(task)
+    except TasksError as exc:
+        _fail(str(exc))
+    with tempfile.TemporaryDirectory(prefix="ag-check-") as tmp:
+        try:
+            _, rows, log = run_tests(folder / "tests", folder.parent, Path(tmp) / "results.jsonl",
+                                     mode="inprocess", tasks=tasks, public_only=True)
+        except GradingError as exc:
+            _fail(str(exc))
+    for line in task_table(rows, [assignment]):
+        click.echo(line)
+    failing = [r for r in rows if r["status"] not in ("passed", "skipped")]
+    for row in failing[:10]:
+        click.echo(f"\n{row['task']} {row['name']}: {row['message']}")
+    if len(failing) > 10:
+        click.echo(f"\n... and {len(failing) - 10} more; run with --task to focus on one task.")
+    sys.exit(1 if failing else 0)
+
+
+_STUB = re.compile(r"raise NotImplementedError\(['\"](\d+(?:\.\d+)*):")
+
+
+@main.command("pack")
+@click.argument("name")
+@click.option("--path", type=click.Path(path_type=Path, file_okay=False), help="your copy")
+@click.option("--out", type=click.Path(path_type=Path), help="the zip to write")
+def pack_cmd(name: str, path: Path | None, out: Path | None) -> None:
+    """Build the zip you submit for assignment NAME (your editable files only)."""
+    folder = _student_copy(name, path)
+    assignment = load_tasks(folder)
+    out = out or Path.cwd() / f"{name}-submission.zip"
+    stubs = set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel in assignment.editable_files:
+            text = (folder / rel).read_text(encoding="utf-8")
+            stubs |= set(_STUB.findall(text))
+            info = zipfile.ZipInfo(f"{name}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
+            zf.writestr(info, text, zipfile.ZIP_DEFLATED)
+    click.echo(f"wrote {out} ({', '.join(assignment.editable_files)})")
+    if stubs:
+        click.echo(f"still untouched stubs in tasks: {', '.join(sorted(stubs))}")
+
+
+@main.command("grade-class")
+@click.argument("name")
+@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("graded"))
+@click.option("--jobs", type=int, default=2, show_default=True)
+@_KIT
+def grade_class_cmd(name: str, submissions: Path, out: Path, jobs: int, kit: Path | None) -> None:
+    """Grade every submission folder or zip in SUBMISSIONS; write results and gradebook.csv."""
+    from autograder.classroom import grade_class, score_table
+
+    kit = kit or find_kit()
+    try:
+        results = grade_class(kit, name, submissions, out, jobs=jobs)
+    except GradingError as exc:
+        _fail(str(exc))
+    for line in score_table(kit, name, results):
+        click.echo(line)
+    click.echo(f"gradebook: {out / 'gradebook.csv'}")
+
+
+@main.command("demo")
+@click.argument("name", default="hw1_mlp_numpy")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"))
+@click.option("--jobs", type=int, default=2, show_default=True)
+@_KIT
+def demo_cmd(name: str, out: Path, jobs: int, kit: Path | None) -> None:
+    """Release, then grade an example class (reference, skeleton, mutants) of NAME."""
+    from autograder.classroom import example_class, grade_class, score_table
+
+    kit = kit or find_kit()
+    start = time.monotonic()
+    try:
+        release(kit, [name])
+        assignment_paths(kit, name)
+    except (ReleaseError, TasksError, GradingError) as exc:
+        _fail(str(exc))
+    click.echo(f"released assignments/{name}")
+    if out.exists():
+        shutil.rmtree(out)
+    example_class(kit, name, out / "submissions")
+    results = grade_class(kit, name, out / "submissions", out / "graded", jobs=jobs)
+    for line in score_table(kit, name, results):
+        click.echo(line)
+    click.echo(f"results in {out / 'graded'}; {time.monotonic() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,323 @@
+"""Grade one submission: take its editable files, run the tests in a separate process, report.
+
+The steps, each a function:
+
+1. ``find_kit`` and ``assignment_paths``: where the solutions' tests and the release live;
+2. ``collect_editable``: read only the student-editable files (tasks.toml) from a folder or zip,
+   never following links, never extracting anything else;
+3. ``prepare_workspace``: a fresh copy of the release's provided files with those files laid over;
+4. ``run_tests``: pytest in its own process with the kit's plugin, results streamed to a file;
+5. ``gradescope_results``: Gradescope's ``results.json`` from those results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.report import task_table
+from autograder.tasks import Assignment, TasksError, load_tasks
+
+__all__ = [
+    "GradingError",
+    "KitPaths",
+    "collect_editable",
+    "find_kit",
+    "grade",
+    "gradescope_results",
+    "prepare_workspace",
+    "run_tests",
+]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+GRACE_SECONDS = 120.0
+
+
+class GradingError(RuntimeError):
+    """Grading could not be done (as opposed to a submission that scores badly)."""
+
+
+@dataclass(frozen=True)
+class KitPaths:
+    """Where one assignment's pieces are.
+
+    Attributes:
+        solution: ``solutions/<hw>`` (tests, hidden tests), or None on a student's machine.
+        release: ``assignments/<hw>`` (the provided files a submission is laid over).
+        assignment: its tasks.
+    """
+
+    solution: Path | None
+    release: Path
+    assignment: Assignment
+
+
+def find_kit(start: Path | None = None) -> Path:
+    """The kit's root: ``$AUTOGRADER_KIT``, a parent of ``start`` (or the current folder) holding
+    ``solutions/`` or ``assignments/``, or the folder above this package."""
+    env = os.environ.get("AUTOGRADER_KIT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / "solutions").is_dir() or (folder / "assignments").is_dir():
+            return folder
+    return Path(__file__).resolve().parent.parent
+
+
+def assignment_paths(kit: Path, name: str) -> KitPaths:
+    """Locate an assignment in a kit; a clear error names the assignments there are."""
+    solution = kit / "solutions" / name
+    release = kit / "assignments" / name
+    known = sorted(
+        {p.parent.name for p in kit.glob("solutions/*/tasks.toml")}
+        | {p.parent.name for p in kit.glob("assignments/*/tasks.toml")}
+    )
+    if name not in known:
+        raise GradingError(f"unknown assignment {name!r} in {kit} (known: {', '.join(known)})")
+    if not (release / "tasks.toml").is_file():
+        raise GradingError(f"{release} is missing: run 'autograder release' first")
+    try:
+        assignment = load_tasks(release)
+    except TasksError as exc:
+        raise GradingError(str(exc)) from None
+    return KitPaths(solution if (solution / "tasks.toml").is_file() else None, release, assignment)
+
+
+def _pick(candidates: list[str], name: str, assignment_id: str) -> str | None:
+    """The best path for an editable file: inside a folder named after the assignment first."""
+    inside = [c for c in candidates if Path(c).parts[-2:-1] == (assignment_id,)]
+    for group in (inside, candidates):
+        if group:
+            return sorted(group, key=lambda c: (len(Path(c).parts), c))[0]
+    return None
+
+
+def collect_editable(source: Path, assignment: Assignment) -> dict[str, bytes]:
+    """Read the editable files of a submission (a folder or a zip).
+
+    Returns:
+        File name (e.g. ``layers.py``) to content, for every editable file found.
+
+    Raises:
+        GradingError: the source is missing or unreadable, or holds no editable file.
+    """
+    wanted = set(assignment.editable_files)
+    found: dict[str, bytes] = {}
+    if source.is_dir():
+        by_name: dict[str, list[str]] = {}
+        for root, dirs, files in os.walk(source, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            for f in files:
+                path = Path(root, f)
+                if f in wanted and not path.is_symlink():
+                    by_name.setdefault(f, []).append(str(path.relative_to(source)))
+        for name, candidates in by_name.items():
+            chosen = _pick(candidates, name, assignment.id)
+            data = (source / chosen).read_bytes()
+            if len(data) > MAX_FILE_BYTES:
+                raise GradingError(f"{chosen} is larger than {MAX_FILE_BYTES} bytes")
+            found[name] = data
+    elif source.is_file():
+        try:
+            with zipfile.ZipFile(source) as zf:
+                by_name = {}
+                for info in zf.infolist():
+                    mode = info.external_attr >> 16
+                    if info.is_dir() or stat.S_ISLNK(mode):
+                        continue
+                    name = Path(info.filename).name
+                    if name in wanted and ".." not in Path(info.filename).parts:
+                        by_name.setdefault(name, []).append(info.filename)
+                for name, candidates in by_name.items():
+                    info = zf.getinfo(_pick(candidates, name, assignment.id))
+                    if info.file_size > MAX_FILE_BYTES:
+                        raise GradingError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
+                    with zf.open(info) as fh:
+                        data = fh.read(MAX_FILE_BYTES + 1)
+                    if len(data) > MAX_FILE_BYTES:
+                        raise GradingError(f"{info.filename} unpacks to over {MAX_FILE_BYTES} bytes")
+                    found[name] = data
+        except zipfile.BadZipFile as exc:
+            raise GradingError(f"{source} is not a readable zip file: {exc}") from None
+    else:
+        raise GradingError(f"submission {source} does not exist")
+    if not found:
+        raise GradingError(
+            f"no editable file of {assignment.id} ({', '.join(sorted(wanted))}) in {source}"
+        )
+    return found
+
+
+def prepare_workspace(release: Path, files: dict[str, bytes], dest: Path) -> Path:
+    """Lay the submission's files over a fresh copy of the release's provided files.
+
+    Returns:
+        The root to import from (``dest``); the package is ``dest/<assignment>``.
+    """
+    package = dest / release.name
+    shutil.copytree(
+        release,
+        package,
+        ignore=shutil.ignore_patterns("tests", "__pycache__", "*.ipynb", ".ipynb_checkpoints"),
+    )
+    for name, data in files.items():
+        (package / name).write_bytes(data)
+    return dest
+
+
+def run_tests(
+    tests: Path,
+    root: Path,
+    results: Path,
+    *,
+    mode: str = "proxied",
+    tasks: tuple[str, ...] = (),
+    public_only: bool = False,
+    timeout: float | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """Run an assignment's tests on one tree, in a pytest process of its own.
+
+    Args:
+        tests: the assignment's ``tests`` folder.
+        root: the tree to import the assignment from.
+        results: the JSON-lines file the plugin writes.
+        mode: ``proxied`` (worker process) or ``inprocess``.
+        tasks: only these task ids.
+        public_only: skip hidden tests.
+        timeout: seconds for the whole run; the tests not finished then are "not graded".
+
+    Returns:
+        The collected tests, the finished tests' rows, and pytest's own output (for the log).
+    """
+    results.unlink(missing_ok=True)
+    ini = results.with_suffix(".ini")
+    ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "pytest", str(tests), "-c", str(ini)]
+    cmd += ["--rootdir", str(tests.parent), "--import-mode=importlib", "-p", "no:cacheprovider"]
+    cmd += ["--assert=plain", "-q", "-W", "ignore", "--submission", str(root), "--mode", mode]
+    cmd += ["--results", str(results)]
+    for task in tasks:
+        cmd += ["--task", task]
+    if public_only:
+        cmd.append("--public-only")
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    try:
+        done = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            start_new_session=True,
+        )
+        log = done.stdout + done.stderr
+    except subprocess.TimeoutExpired as exc:
+        log = f"{exc.stdout or ''}{exc.stderr or ''}\n[grading stopped after {timeout:g} s]"
+    collected: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    if results.is_file():
+        for line in results.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("event") == "collected":
+                collected = row["tests"]
+            elif row.get("event") == "test":
+                rows.append(row)
+    if not collected and not rows:
+        raise GradingError(f"the tests could not be collected:\n{log[-3000:]}")
+    finished = {r["nodeid"] for r in rows}
+    for test in collected:
+        if test["nodeid"] not in finished:
+            rows.append(
+                dict(test, event="test", status="not_graded", score=0.0, duration=0.0,
+                     message="Not graded: grading stopped before this test ran")
+            )
+    order = {t["nodeid"]: i for i, t in enumerate(collected)}
+    rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
+    return collected, rows, log
+
+
+def gradescope_results(
+    rows: list[dict[str, Any]], assignment: Assignment, elapsed: float
+) -> dict[str, Any]:
+    """Gradescope's results.json: score, max_score, execution_time, output and tests[]."""
+    tests = []
+    for row in rows:
+        skipped = row["status"] == "skipped"
+        output = row["message"]
+        if skipped:
+            output = f"Skipped (not counted): {output}"
+        tests.append(
+            {
+                "name": f"{row['task']} {row['title']}: {row['name']}",
+                "number": row["task"],
+                "score": round(row["score"], 4),
+                "max_score": 0.0 if skipped else round(row["points"], 4),
+                "status": "passed" if row["status"] in ("passed", "skipped") else "failed",
+                "output": output,
+                "visibility": "after_published" if row["hidden"] else "visible",
+            }
+        )
+    return {
+        "score": round(sum(t["score"] for t in tests), 4),
+        "max_score": round(sum(t["max_score"] for t in tests), 4),
+        "execution_time": round(elapsed, 2),
+        "output": "\n".join(task_table(rows, [assignment])),
+        "tests": tests,
+    }
+
+
+def grade(
+    kit: Path,
+    name: str,
+    source: Path,
+    out: Path,
+    *,
+    public_only: bool = False,
+    tasks: tuple[str, ...] = (),
+    mode: str = "proxied",
+) -> dict[str, Any]:
+    """Grade one submission and write Gradescope's results.json to ``out``.
+
+    Raises:
+        GradingError: the assignment, the submission or the tests could not be read.
+    """
+    start = time.monotonic()
+    paths = assignment_paths(kit, name)
+    tests_dir = (paths.solution or paths.release) / "tests"
+    files = collect_editable(source, paths.assignment)
+    with tempfile.TemporaryDirectory(prefix="ag-grade-") as tmp:
+        root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
+        n_tests = sum(1 for _ in tests_dir.rglob("test_*.py"))
+        budget = GRACE_SECONDS + paths.assignment.time_limit * max(n_tests, 1) * 4
+        _, rows, log = run_tests(
+            tests_dir,
+            root,
+            Path(tmp) / "results.jsonl",
+            mode=mode,
+            tasks=tasks,
+            public_only=public_only or paths.solution is None,
+            timeout=budget,
+        )
+    results = gradescope_results(rows, paths.assignment, time.monotonic() - start)
+    missing = sorted(set(paths.assignment.editable_files) - set(files))
+    if missing:
+        results["output"] = f"Missing from the submission: {', '.join(missing)}\n" + results[
+            "output"
+        ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out.with_suffix(out.suffix + ".part")
+    tmp_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp_out, out)
+    return results

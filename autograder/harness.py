@@ -1,0 +1,83 @@
+"""What an assignment's test files import: the submission's modules, task markers and probes.
+
+A test file never imports the student's module itself. It asks for a proxy::
+
+    layers = submission("hw1_mlp_numpy.layers")
+
+    @graded("1.1", points=2)
+    def test_linear_forward():
+        lin = layers.Linear(3, 4)
+        ...
+
+The pytest plugin decides where the submission runs (in this process for students, in a worker
+process for official grading); the test file is the same in both modes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import pytest
+
+from autograder.proxy import SubmissionModule
+from autograder.session import InProcessSession, Session
+
+__all__ = ["current_session", "graded", "probe", "set_session", "submission"]
+
+_session: Session | None = None
+
+
+def set_session(session: Session | None) -> None:
+    """Install the session that proxies talk to (the plugin does this; so can a notebook)."""
+    global _session
+    if _session is not None and _session is not session:
+        _session.close()
+    _session = session
+
+
+def current_session() -> Session:
+    """The active session; without one, an in-process session on the current folder's parent."""
+    global _session
+    if _session is None:
+        _session = InProcessSession(os.environ.get("AUTOGRADER_SUBMISSION", os.getcwd()))
+    return _session
+
+
+def submission(module: str) -> SubmissionModule:
+    """A lazy proxy for one of the submission's modules, e.g. ``hw1_mlp_numpy.layers``."""
+    return SubmissionModule(module)
+
+
+def graded(task: str, points: float, *, timeout: float | None = None) -> Callable:
+    """Mark a test as graded for a task.
+
+    Args:
+        task: the task id from tasks.toml, e.g. ``"1.2"``.
+        points: the test's points; a parametrised test splits them evenly over its cases.
+        timeout: wall-clock seconds for this test, instead of the assignment's default.
+    """
+    if not isinstance(task, str) or not task:
+        raise TypeError("graded() needs the task id as a string, e.g. graded('1.2', points=2)")
+    if not points > 0:
+        raise ValueError("graded() needs positive points")
+
+    def mark(func: Callable) -> Callable:
+        func = pytest.mark.task(task)(func)
+        func = pytest.mark.points(float(points))(func)
+        if timeout is not None:
+            func = pytest.mark.time_limit(float(timeout))(func)
+        return func
+
+    return mark
+
+
+def probe(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run ``autograder.probes.<module>.<function>`` on the submission's side and return its result.
+
+    Args:
+        name: ``"module.function"`` inside ``autograder.probes``.
+        *args: arguments (data or proxies of submission objects).
+        **kwargs: keyword arguments.
+    """
+    return current_session().request("probe", name=name, args=list(args), kwargs=kwargs)

@@ -1,0 +1,103 @@
+"""Mutants (realistic wrong implementations) and variants (correct ones written differently).
+
+Both are TOML files of search-and-replace edits on the reference solution::
+
+    task = "1.1"                   # mutants: the task it must fail
+    phrase = "grads['b']"          # mutants: text some failing message of that task contains
+    description = "bias gradient not summed over the batch"   # mutants
+    how = "explicit loops"         # variants: how it differs
+
+    [[edits]]
+    file = "layers.py"
+    old = "exact text, found exactly once"
+    new = "replacement"
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["Edit", "Patch", "PatchError", "apply_patch", "load_patches"]
+
+
+class PatchError(ValueError):
+    """A mutant or variant that does not apply to the reference."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``old`` (present exactly once) by ``new`` in ``file``."""
+
+    file: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A mutant or a variant.
+
+    Attributes:
+        name: the file's stem.
+        kind: ``mutant`` or ``variant``.
+        edits: the edits, applied in order.
+        task: the task a mutant must fail.
+        phrase: text a failing message of that task must contain (case-insensitive).
+        description: what a mutant gets wrong.
+        how: how a variant differs from the reference.
+    """
+
+    name: str
+    kind: str
+    edits: tuple[Edit, ...]
+    task: str = ""
+    phrase: str = ""
+    description: str = ""
+    how: str = ""
+
+
+_KEYS = {"mutant": {"task", "phrase", "description", "edits"}, "variant": {"how", "edits"}}
+
+
+def load_patches(folder: Path, kind: str) -> list[Patch]:
+    """All patches of one kind in an assignment (``mutants/`` or ``variants/``), by name."""
+    patches = []
+    for path in sorted((folder / f"{kind}s").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if set(data) != _KEYS[kind]:
+            raise PatchError(f"{path}: keys {sorted(data)}, expected {sorted(_KEYS[kind])}")
+        edits = []
+        for raw in data.pop("edits"):
+            if set(raw) != {"file", "old", "new"}:
+                raise PatchError(f"{path}: each edit has exactly file, old and new")
+            edits.append(Edit(**raw))
+        patches.append(Patch(name=path.stem, kind=kind, edits=tuple(edits), **data))
+    return patches
+
+
+def apply_patch(solution: Path, patch: Patch, dest: Path) -> Path:
+    """Copy the assignment package ``solution`` into ``dest`` with the patch applied.
+
+    Returns:
+        The root to import from (``dest``).
+    """
+    package = dest / solution.name
+    shutil.copytree(solution, package, ignore=shutil.ignore_patterns("__pycache__"))
+    for edit in patch.edits:
+        target = package / edit.file
+        text = target.read_text(encoding="utf-8")
+        if text.count(edit.old) != 1:
+            raise PatchError(
+                f"{patch.kind} {patch.name}: the text to replace occurs {text.count(edit.old)} "
+                f"times in {edit.file}, expected once"
+            )
+        target.write_text(text.replace(edit.old, edit.new), encoding="utf-8")
+    return dest

@@ -1,0 +1,291 @@
+"""The pytest plugin that turns an assignment's tests into a grade.
+
+Loaded automatically wherever the kit is installed (entry point ``pytest11``), and inert unless the
+collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
+
+- imports the submission from one tree only: ``--submission ROOT`` or, by default, the tree the
+  tests sit in (``<root>/<assignment>/tests``), in this process (``--mode inprocess``, the
+  default) or in a worker process (``--mode proxied``, official grading);
+- requires every test to name its task and points (``autograder.harness.graded``), checks the
+  points against tasks.toml and splits a parametrised test's points over its cases;
+- keeps only ``--task ID`` when given, and only public tests with ``--public-only``;
+- gives each test its wall-clock limit in proxied mode;
+- writes one JSON line per test to ``--results FILE`` as soon as it ends, built from the tests'
+  structured failures (never from the test source) and prints a table by task.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import harness
+from autograder.proxy import StaleObject
+from autograder.session import InProcessSession, SubmissionError, WorkerSession
+from autograder.tasks import Assignment, load_tasks
+from autograder.testing import CheckFailed
+
+MARKERS = {
+    "task": "task(id): the task a graded test belongs to",
+    "points": "points(n): the points of a graded test, split over its parametrised cases",
+    "hidden": "hidden: a hidden test (never released to students)",
+    "time_limit": "time_limit(seconds): the test's wall-clock limit in official grading",
+    "slow": "slow: a long test (training on a real data set)",
+    "gpu": "gpu: needs a GPU; skipped when none is present",
+}
+
+_STATE = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("autograder")
+    group.addoption("--submission", help="the tree to import the assignment from")
+    group.addoption("--mode", choices=("inprocess", "proxied"), default="inprocess")
+    group.addoption("--task", action="append", default=[], help="grade only this task id")
+    group.addoption("--public-only", action="store_true", help="skip hidden tests")
+    group.addoption("--results", help="write one JSON line per graded test to this file")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    config.stash[_STATE] = {"assignments": {}, "rows": [], "active": False}
+
+
+def _assignment_of(path: Path) -> Path | None:
+    for parent in list(path.parents)[:4]:
+        if (parent / "tasks.toml").is_file() and (parent / "tests").is_dir():
+            return parent
+    return None
+
+
+def _root_of(config: pytest.Config, folder: Path) -> Path:
+    given = config.getoption("--submission")
+    return Path(given).resolve() if given else folder.parent.resolve()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    state = config.stash[_STATE]
+    folders = {item: _assignment_of(Path(item.path)) for item in items}
+    used = {f for f in folders.values() if f is not None}
+    if not used:
+        return
+    roots = {_root_of(config, f) for f in used}
+    trees = {f.parent.resolve() for f in used}
+    if len(trees) > 1:
+        raise pytest.UsageError(
+            "tests of two trees in one run: "
+            + ", ".join(sorted(map(str, trees)))
+            + " (grade each tree in its own process)"
+        )
+    state["active"] = True
+    state["root"] = roots.pop()
+    assignments: dict[Path, Assignment] = {f: load_tasks(f) for f in used}
+    state["assignments"] = assignments
+
+    groups: dict[tuple[str, str], int] = defaultdict(int)
+    for item in items:
+        groups[(str(item.path), getattr(item, "originalname", item.name))] += 1
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    has_hidden = False
+    for item in items:
+        folder = folders[item]
+        if folder is None:
+            raise pytest.UsageError(f"{item.nodeid}: a test outside an assignment in a graded run")
+        task_mark, points_mark = item.get_closest_marker("task"), item.get_closest_marker("points")
+        if task_mark is None or points_mark is None:
+            raise pytest.UsageError(
+                f"{item.nodeid}: every test of an assignment is graded; "
+                "decorate it with autograder.harness.graded(task, points)"
+            )
+        assignment = assignments[folder]
+        task = assignment.task(task_mark.args[0])
+        in_hidden = "hidden" in Path(item.path).relative_to(folder / "tests").parts[:-1]
+        marked_hidden = item.get_closest_marker("hidden") is not None
+        if in_hidden != marked_hidden:
+            raise pytest.UsageError(
+                f"{item.nodeid}: tests under tests/hidden/ and only those carry the hidden marker"
+            )
+        has_hidden |= in_hidden
+        share = points_mark.args[0] / groups[(str(item.path), getattr(item, "originalname", ""))]
+        limit = item.get_closest_marker("time_limit")
+        item.stash[_STATE] = {
+            "assignment": assignment,
+            "task": task,
+            "points": share,
+            "hidden": in_hidden,
+            "time_limit": limit.args[0] if limit else assignment.time_limit,
+        }
+        totals[(assignment.id, task.id)] += share
+
+    if has_hidden:
+        for assignment in assignments.values():
+            for task in assignment.tasks:
+                got = totals.get((assignment.id, task.id), 0.0)
+                if abs(got - task.points) > 1e-9:
+                    raise pytest.UsageError(
+                        f"{assignment.id} task {task.id}: its tests give {got:g} points, "
+                        f"tasks.toml says {task.points:g}"
+                    )
+
+    wanted = set(config.getoption("--task"))
+    public_only = config.getoption("--public-only")
+    keep, drop = [], []
+    for item in items:
+        info = item.stash[_STATE]
+        if (wanted and info["task"].id not in wanted) or (public_only and info["hidden"]):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    for assignment in assignments.values():
+        for task_id in wanted:
+            assignment.task(task_id)
+    _write(config, {"event": "collected", "tests": [_describe(i) for i in items]})
+
+
+def _describe(item: pytest.Item) -> dict[str, Any]:
+    info = item.stash[_STATE]
+    return {
+        "nodeid": item.nodeid,
+        "name": item.name,
+        "assignment": info["assignment"].id,
+        "task": info["task"].id,
+        "title": info["task"].title,
+        "points": info["points"],
+        "hidden": info["hidden"],
+    }
+
+
+def _write(config: pytest.Config, row: dict[str, Any]) -> None:
+    path = config.getoption("--results")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(row) + "\n")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STATE]["started"] = time.monotonic()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    state = session.config.stash[_STATE]
+    if not state["active"] or session.config.option.collectonly:
+        return
+    root = str(state["root"])
+    if session.config.getoption("--mode") == "proxied":
+        harness.set_session(WorkerSession(root))
+    else:
+        os.environ["AUTOGRADER_SUBMISSION"] = root
+        harness.set_session(InProcessSession(root))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_STATE, {}).get("active"):
+        harness.set_session(None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    info = item.stash.get(_STATE, None)
+    session = harness.current_session() if info else None
+    if session is not None and isinstance(session, WorkerSession):
+        session.start_test(info["time_limit"])
+    try:
+        yield
+    finally:
+        if session is not None:
+            session.end_test()
+
+
+def feedback(exc: BaseException, hidden: bool) -> tuple[str, str]:
+    """Turn a test's exception into (status, message) without test source or hidden values."""
+    if isinstance(exc, CheckFailed):
+        return "failed", exc.summary if hidden or not exc.detail else f"{exc.summary}\n{exc.detail}"
+    if isinstance(exc, SubmissionError):
+        if exc.not_attempted:
+            return "not_attempted", f"Not attempted: {exc.message}"
+        if exc.type_name in ("LimitExceeded", "WorkerCrashed"):
+            return "failed", f"Stopped: {exc.message}"
+        return "failed", f"Your code raised {exc}"
+    if isinstance(exc, NotImplementedError) and _looks_like_stub(str(exc)):
+        return "not_attempted", f"Not attempted: {exc}"
+    if isinstance(exc, StaleObject):
+        return "failed", f"Stopped: {exc}"
+    if isinstance(exc, AssertionError):
+        text = "" if hidden else str(exc).split("\n")[0]
+        return "failed", "A check failed" + (f": {text}" if text else "")
+    name = type(exc).__name__
+    text = "" if hidden else f": {str(exc)[:300]}"
+    return "failed", f"{name}{text}"
+
+
+def _looks_like_stub(message: str) -> bool:
+    from autograder.worker import _TASK_PREFIX
+
+    return bool(_TASK_PREFIX.match(message))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    info = item.stash.get(_STATE, None)
+    if info is None:
+        return
+    record = item.stash.setdefault(_RECORD, {"duration": 0.0})
+    record["duration"] += report.duration
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
+        record.update(status="skipped", message=str(reason))
+    elif report.failed:
+        if call.excinfo is not None and "status" not in record:
+            status, message = feedback(call.excinfo.value, info["hidden"])
+            if report.when != "call":
+                message = f"Could not run the test ({report.when}): {message}"
+            record.update(status=status, message=message)
+    elif report.when == "call":
+        record.setdefault("status", "passed")
+        record.setdefault("message", "")
+    if report.when == "teardown":
+        _finish(item, record)
+
+
+_RECORD = pytest.StashKey[dict]()
+
+
+def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
+    row = _describe(item)
+    status = record.get("status", "failed")
+    row.update(
+        event="test",
+        status=status,
+        score=row["points"] if status == "passed" else 0.0,
+        message=record.get("message", ""),
+        duration=round(record["duration"], 4),
+    )
+    item.config.stash[_STATE]["rows"].append(row)
+    _write(item.config, row)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    rows = config.stash[_STATE]["rows"]
+    if not rows:
+        return
+    from autograder.report import task_table
+
+    terminalreporter.write_line("")
+    for line in task_table(rows, config.stash[_STATE]["assignments"].values()):
+        terminalreporter.write_line(line)

@@ -1,0 +1,111 @@
+"""Proxies that make the submission's objects look local to the tests.
+
+``RemoteObject`` stands for an object on the submission's side: attribute access, assignment,
+calls, indexing and ``len`` become requests; values come back as copies (numbers, strings, lists,
+dicts, numpy arrays) or as further proxies. ``SubmissionModule`` is a lazy module proxy: nothing is
+imported until a test touches it, so a module that fails to import fails the tests that use it,
+each with the import error as its message, instead of stopping collection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograder.channel import Ref
+
+__all__ = ["RemoteObject", "StaleObject", "SubmissionModule"]
+
+
+class StaleObject(RuntimeError):
+    """A proxy whose object was lost when the submission's process was restarted."""
+
+
+class RemoteObject:
+    """A proxy for one object of the submission."""
+
+    __slots__ = ("_ag_session", "_ag_generation", "_ag_ref", "__weakref__")
+
+    def __init__(self, session: Any, generation: int, ref: Ref) -> None:
+        object.__setattr__(self, "_ag_session", session)
+        object.__setattr__(self, "_ag_generation", generation)
+        object.__setattr__(self, "_ag_ref", ref)
+
+    def _ag_ref_for(self, session: Any) -> Ref:
+        if session is not self._ag_session or session.generation != self._ag_generation:
+            raise StaleObject(
+                f"this {self._ag_ref.type_name} belonged to a submission process that has ended"
+            )
+        return self._ag_ref
+
+    def _ag_request(self, op: str, **fields: Any) -> Any:
+        return self._ag_session.request(op, target=self, **fields)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._ag_request("getattr", name=name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._ag_request("setattr", name=name, value=value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._ag_request("call", args=list(args), kwargs=kwargs)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._ag_request("getitem", key=key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._ag_request("setitem", key=key, value=value)
+
+    def __len__(self) -> int:
+        n = self._ag_request("len")
+        if type(n) is not int:
+            raise TypeError("len() of a submission object returned a non-integer")
+        return n
+
+    def __repr__(self) -> str:
+        return f"<submission {self._ag_ref.type_name} #{self._ag_ref.id}>"
+
+    def __del__(self) -> None:
+        try:
+            self._ag_session.release(self._ag_generation, self._ag_ref.id)
+        except Exception:  # noqa: BLE001 - finalisers must not raise
+            pass
+
+
+class SubmissionModule:
+    """A lazy proxy for a module of the submission, imported on first use in the active session.
+
+    Args:
+        name: the dotted module name, e.g. ``hw1_mlp_numpy.layers``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._cache: tuple[Any, int, RemoteObject] | None = None
+
+    def _module(self) -> RemoteObject:
+        from autograder.harness import current_session
+        from autograder.session import SubmissionError
+
+        session = current_session()
+        if self._cache is not None:
+            cached_session, generation, module = self._cache
+            if cached_session is session and generation == session.generation:
+                return module
+        try:
+            module = session.request("import", module=self._name)
+        except SubmissionError as exc:
+            raise SubmissionError(
+                exc.type_name, f"importing {self._name} failed: {exc.message}", exc.where
+            ) from None
+        self._cache = (session, session.generation, module)
+        return module
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(self._module(), name)
+
+    def __repr__(self) -> str:
+        return f"<submission module {self._name}>"

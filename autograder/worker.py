@@ -1,0 +1,166 @@
+"""The submission's side of the channel: a table of objects and a loop that serves requests.
+
+``Handler`` runs every request on the submission's objects and answers with data or references.
+In official grading it runs in a separate worker process (``python -m autograder.worker``); for
+students it runs in the test's own process, behind the same encoder, so both see the same values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import re
+import sys
+import traceback
+from typing import Any
+
+from autograder.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
+
+__all__ = ["Handler", "describe_exception", "main"]
+
+_PROBE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+_TASK_PREFIX = re.compile(r"^\d+(\.\d+)*\s*:")
+
+
+def describe_exception(exc: BaseException, root: str | None = None) -> dict[str, Any]:
+    """Summarise an exception raised by submission code as plain data.
+
+    Args:
+        exc: the exception.
+        root: the submission's folder; ``where`` names the last frame inside it.
+
+    Returns:
+        A dict with ``type``, ``message``, ``where`` and ``not_attempted`` (an untouched stub).
+    """
+    where = ""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f"{os.path.basename(exc.filename)}:{exc.lineno}"
+    for frame in frames:
+        if root is None or os.path.abspath(frame.filename).startswith(os.path.abspath(root)):
+            where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
+    message = str(exc)
+    return {
+        "type": type(exc).__name__,
+        "message": message[:2000],
+        "where": where,
+        "not_attempted": isinstance(exc, NotImplementedError)
+        and bool(_TASK_PREFIX.match(message)),
+    }
+
+
+class Handler:
+    """Serves the grader's requests on the submission's objects.
+
+    Args:
+        root: the submission's folder (its package is imported from there).
+        reraise: re-raise exceptions of submission code instead of answering with them (the
+            in-process mode, so that a debugger stops where the student's code failed).
+    """
+
+    def __init__(self, root: str | None = None, *, reraise: bool = False) -> None:
+        self.root = root
+        self.reraise = reraise
+        self._objects: dict[int, Any] = {}
+        self._ids: dict[int, int] = {}
+        self._next = 1
+
+    def _to_ref(self, obj: Any) -> Ref:
+        key = id(obj)
+        if key in self._ids and self._objects.get(self._ids[key]) is obj:
+            number = self._ids[key]
+        else:
+            number = self._next
+            self._next += 1
+            self._objects[number] = obj
+            self._ids[key] = number
+        return Ref(number, type(obj).__name__, callable(obj))
+
+    def _from_ref(self, ref: Ref) -> Any:
+        try:
+            return self._objects[ref.id]
+        except KeyError:
+            raise ChannelError(f"unknown object #{ref.id}") from None
+
+    def handle(self, body: bytes) -> bytes:
+        """Answer one encoded request with one encoded reply."""
+        try:
+            request = decode(body, self._from_ref)
+        except ChannelError as exc:
+            return encode({"ok": False, "error": describe_exception(exc)})
+        for number in request.get("release", ()):
+            obj = self._objects.pop(number, None)
+            if obj is not None:
+                self._ids.pop(id(obj), None)
+        try:
+            value = self._run(request)
+        except BaseException as exc:  # noqa: BLE001 - everything the submission raises is reported
+            if self.reraise and not isinstance(exc, ChannelError):
+                raise
+            return encode({"ok": False, "error": describe_exception(exc, self.root)})
+        try:
+            return encode({"ok": True, "value": value}, self._to_ref)
+        except ChannelError as exc:
+            error = describe_exception(exc)
+            error["message"] = f"the result could not be sent back: {exc}"
+            return encode({"ok": False, "error": error})
+
+    def _run(self, request: dict[str, Any]) -> Any:
+        op = request.get("op")
+        if op == "import":
+            return importlib.import_module(request["module"])
+        if op == "getattr":
+            return getattr(request["target"], request["name"])
+        if op == "setattr":
+            setattr(request["target"], request["name"], request["value"])
+            return None
+        if op == "call":
+            return request["target"](*request.get("args", []), **request.get("kwargs", {}))
+        if op == "getitem":
+            return request["target"][request["key"]]
+        if op == "setitem":
+            request["target"][request["key"]] = request["value"]
+            return None
+        if op == "len":
+            return len(request["target"])
+        if op == "probe":
+            name = request["name"]
+            if not _PROBE_NAME.match(name):
+                raise ChannelError(f"bad probe name {name!r}")
+            module_name, func = name.split(".")
+            module = importlib.import_module(f"autograder.probes.{module_name}")
+            return getattr(module, func)(*request.get("args", []), **request.get("kwargs", {}))
+        if op == "seed":
+            from autograder.testing import seed_local
+
+            seed_local(request["seed"])
+            return None
+        if op == "ping":
+            return os.getpid()
+        raise ChannelError(f"unknown request {op!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve requests from the grader over two inherited file descriptors until EOF."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.worker")
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--fd-in", type=int, required=True)
+    parser.add_argument("--fd-out", type=int, required=True)
+    args = parser.parse_args(argv)
+    root = os.path.abspath(args.root)
+    os.chdir(root)
+    sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - the worker never reads standard input
+    handler = Handler(root)
+    while True:
+        try:
+            body = read_frame(args.fd_in)
+        except (EOFError, ChannelError):
+            break
+        write_frame(args.fd_out, handler.handle(body))
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
