@@ -30,6 +30,9 @@ __all__ = [
 ]
 
 
+STARTUP_SECONDS = 60
+
+
 class SubmissionError(Exception):
     """The submission's code failed while serving a request.
 
@@ -180,6 +183,12 @@ class WorkerSession(Session):
         os.close(from_w)
         self._fd_to, self._fd_from = to_w, from_r
 
+    def _wait_started(self) -> None:
+        ready, _, _ = select.select([self._fd_from], [], [], STARTUP_SECONDS)
+        if not ready:
+            self._stop()
+            raise WorkerCrashed(f"the submission's process did not start in {STARTUP_SECONDS} s")
+
     def _wait_readable(self) -> None:
         timeout = None if self.deadline is None else self.deadline - time.monotonic()
         if timeout is not None and timeout <= 0:
@@ -192,7 +201,16 @@ class WorkerSession(Session):
 
     def _exchange(self, body: bytes) -> bytes:
         if self.proc is None:
+            started = time.monotonic()
             self._start()
+            try:
+                write_frame(self._fd_to, encode({"op": "ping"}))
+                read_frame(self._fd_from, self._wait_started)
+            except (EOFError, BrokenPipeError, ChannelError):
+                code = self._stop()
+                raise WorkerCrashed(f"the submission's process did not start ({code})") from None
+            if self.deadline is not None:  # starting the worker is not the test's time
+                self.deadline += time.monotonic() - started
         try:
             write_frame(self._fd_to, body)
             return read_frame(self._fd_from, self._wait_readable)

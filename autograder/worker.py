@@ -37,8 +37,9 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
     frames = traceback.extract_tb(exc.__traceback__)
     if isinstance(exc, SyntaxError) and exc.filename:
         where = f"{os.path.basename(exc.filename)}:{exc.lineno}"
-    for frame in frames:
-        if root is None or os.path.abspath(frame.filename).startswith(os.path.abspath(root)):
+    for frame in [] if where else frames:
+        inside = root is None or os.path.abspath(frame.filename).startswith(os.path.abspath(root))
+        if inside and os.path.isfile(frame.filename):
             where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
     message = str(exc)
     return {
@@ -97,6 +98,10 @@ class Handler:
             value = self._run(request)
         except BaseException as exc:  # noqa: BLE001 - everything the submission raises is reported
             if self.reraise and not isinstance(exc, ChannelError):
+                try:  # the plugin words it as the worker's reply would be
+                    exc._autograder_origin = describe_exception(exc, self.root)  # type: ignore[attr-defined]
+                except AttributeError:
+                    pass
                 raise
             return encode({"ok": False, "error": describe_exception(exc, self.root)})
         try:
@@ -106,10 +111,29 @@ class Handler:
             error["message"] = f"the result could not be sent back: {exc}"
             return encode({"ok": False, "error": error})
 
+    def _forget_other_trees(self, package: str) -> None:
+        """Drop a package imported earlier from another tree, so this tree's copy is imported."""
+        loaded = sys.modules.get(package)
+        if self.root is None or loaded is None:
+            return
+        where = os.path.abspath(getattr(loaded, "__file__", None) or "")
+        if not where.startswith(os.path.join(self.root, "")):
+            for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+                del sys.modules[name]
+            importlib.invalidate_caches()
+
     def _run(self, request: dict[str, Any]) -> Any:
         op = request.get("op")
         if op == "import":
-            return importlib.import_module(request["module"])
+            self._forget_other_trees(request["module"].split(".")[0])
+            module = importlib.import_module(request["module"])
+            where = os.path.abspath(getattr(module, "__file__", None) or "")
+            if self.root is not None and not where.startswith(os.path.join(self.root, "")):
+                raise ImportError(
+                    f"{request['module']} was imported from {where or 'nowhere'}, "
+                    f"not from the submission in {self.root}"
+                )
+            return module
         if op == "getattr":
             return getattr(request["target"], request["name"])
         if op == "setattr":

@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (the test suite).
+# Each creates .venv and installs the kit with the pins of constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXTRAS := torch,notebook,dev
+
+.PHONY: install demo test data lint release clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Fashion-MNIST (real IDX files) when we may install it; the slow test skips without it.
+data:
+	@if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null) \
+		|| echo "Fashion-MNIST could not be installed; its slow test will be skipped"; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/autograder demo hw1_mlp_numpy
+
+test: $(STAMP) data
+	$(BIN)/python -m pytest --durations=20
+
+lint: $(STAMP)
+	$(BIN)/ruff check autograder tests solutions benchmarks
+	$(BIN)/ruff format --check autograder tests solutions benchmarks
+
+release: $(STAMP)
+	$(BIN)/autograder release
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,183 @@
+"""Proxies behave like the module in both modes; the worker survives crashes and hangs."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import harness
+from autograder.proxy import StaleObject, SubmissionModule
+from autograder.session import (
+    InProcessSession,
+    LimitExceeded,
+    SubmissionError,
+    WorkerCrashed,
+    WorkerSession,
+)
+
+MODULE = '''
+import os, sys, time
+import numpy as np
+
+class Counter:
+    def __init__(self, start=0):
+        self.n = start
+        self.history = []
+    def bump(self, by=1):
+        self.n += by
+        self.history.append(self.n)
+        return self.n
+    def __getitem__(self, i):
+        return self.history[i]
+    def __len__(self):
+        return len(self.history)
+
+def total(counters):
+    return sum(c.n for c in counters)
+
+def double(x):
+    return 2 * x
+
+def as_object_array():
+    return np.array([object()], dtype=object)
+
+def stub():
+    raise NotImplementedError("2.1: write the stub")
+
+def fails():
+    raise ValueError("bad input")
+
+def hang():
+    while True:
+        time.sleep(0.01)
+
+def die():
+    os._exit(3)
+
+def exit_politely():
+    sys.exit(0)
+
+def rand():
+    return float(np.random.rand())
+'''
+
+
+@pytest.fixture(params=["inprocess", "proxied"])
+def session(request, tmp_path: Path):
+    package = tmp_path / "sess_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    made = InProcessSession(str(tmp_path)) if request.param == "inprocess" else WorkerSession(
+        str(tmp_path)
+    )
+    harness.set_session(made)
+    yield made
+    harness.set_session(None)
+
+
+def test_objects_attributes_calls_and_indexing(session):
+    mod = SubmissionModule("sess_pkg.mod")
+    counter = mod.Counter(start=5)
+    assert counter.bump() == 6 and counter.bump(by=4) == 10
+    assert counter.n == 10 and counter.history == [6, 10]
+    counter.n = 100
+    assert counter.bump() == 101
+    assert counter[-1] == 101 and len(counter) == 3
+    assert mod.total([counter, mod.Counter(1)]) == 102
+
+
+def test_arrays_come_back_as_copies(session):
+    mod = SubmissionModule("sess_pkg.mod")
+    x = np.arange(3.0)
+    out = mod.double(x)
+    assert type(out) is np.ndarray and out.dtype == np.float64
+    np.testing.assert_array_equal(out, [0.0, 2.0, 4.0])
+    counter = mod.Counter()
+    counter.history = [np.ones(2)]
+    got = counter.history
+    got[0][0] = 7.0
+    assert counter.history[0][0] == 1.0
+
+
+def test_values_that_cannot_cross_are_an_error(session):
+    mod = SubmissionModule("sess_pkg.mod")
+    with pytest.raises(SubmissionError, match="could not be sent back"):
+        mod.as_object_array()
+
+
+def test_seed_reaches_the_submission(session):
+    from autograder.testing import seed_everything
+
+    mod = SubmissionModule("sess_pkg.mod")
+    seed_everything(3)
+    first = mod.rand()
+    seed_everything(3)
+    assert mod.rand() == first
+
+
+def test_errors_and_stubs_in_proxied_mode(tmp_path):
+    package = tmp_path / "sess_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    session = WorkerSession(str(tmp_path))
+    harness.set_session(session)
+    try:
+        mod = SubmissionModule("sess_pkg.mod")
+        with pytest.raises(SubmissionError) as info:
+            mod.stub()
+        assert info.value.not_attempted and info.value.message.startswith("2.1:")
+        with pytest.raises(SubmissionError) as info:
+            mod.fails()
+        assert info.value.type_name == "ValueError" and "mod.py" in info.value.where
+        with pytest.raises(SubmissionError) as info:
+            mod.exit_politely()
+        assert info.value.type_name == "SystemExit"
+        counter = mod.Counter()
+        session.start_test(0.5)
+        with pytest.raises(LimitExceeded, match="wall-clock limit of 0.5 s"):
+            mod.hang()
+        session.end_test()
+        with pytest.raises(StaleObject):
+            counter.bump()
+        assert mod.double(2) == 4  # a fresh worker, the module imported again
+        with pytest.raises(WorkerCrashed, match="exit status 3"):
+            mod.die()
+        assert mod.double(3) == 6
+    finally:
+        harness.set_session(None)
+
+
+def test_in_process_mode_raises_the_original_exception_for_debuggers(tmp_path):
+    package = tmp_path / "sess_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    harness.set_session(InProcessSession(str(tmp_path)))
+    try:
+        with pytest.raises(ValueError, match="bad input"):
+            SubmissionModule("sess_pkg.mod").fails()
+    finally:
+        harness.set_session(None)
+
+
+def test_import_errors_fail_each_use_with_the_cause(tmp_path):
+    package = tmp_path / "broken_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text("def f(:\n    pass\n")
+    session = WorkerSession(str(tmp_path))
+    harness.set_session(session)
+    try:
+        for _ in range(2):
+            with pytest.raises(SubmissionError) as info:
+                SubmissionModule("broken_pkg.mod").f()
+            assert info.value.type_name == "SyntaxError"
+            assert "importing broken_pkg.mod failed" in info.value.message
+            assert "mod.py:1" in info.value.where
+    finally:
+        harness.set_session(None)
