@@ -111,7 +111,7 @@ def assert_close(
         where = tuple(int(i) for i in np.argwhere(nan_mismatch)[0])
         raise CheckFailed(
             f"{name}: NaN where a number was expected (or the reverse) at {where}",
-            f"received {a[where]!r}, expected {e[where]!r}",
+            f"received {a[where].item()!r}, expected {e[where].item()!r}",
         )
     with np.errstate(invalid="ignore", over="ignore"):
         err = np.where(np.isnan(e), 0.0, np.abs(a - e))
@@ -132,7 +132,7 @@ def assert_close(
     raise CheckFailed(
         f"{name}: {count} of {bad.size} values differ; max abs error {abs_err:.3g}, "
         f"max rel error {rel_err:.3g} (tolerance atol={atol:g}, rtol={rtol:g}){at}",
-        f"received {a[where]!r}, expected {e[where]!r}{at}",
+        f"received {a[where].item()!r}, expected {e[where].item()!r}{at}",
     )
 
 

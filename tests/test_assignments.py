@@ -1,0 +1,93 @@
+"""Every assignment: reference full marks, skeleton zero, mutants caught, variants full, notebook runs.
+
+Each grading runs in processes of its own (``autograder.grading``), proxied like official grading,
+so the solutions and the release are never imported into one process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.grading import grade
+from autograder.mutants import apply_patch, load_patches
+from autograder.tasks import load_tasks
+
+KIT = Path(__file__).resolve().parent.parent
+NAMES = sorted(p.parent.name for p in (KIT / "solutions").glob("*/tasks.toml"))
+PATCHES = [
+    pytest.param(name, patch, id=f"{name}-{patch.kind}-{patch.name}")
+    for name in NAMES
+    for kind in ("mutant", "variant")
+    for patch in load_patches(KIT / "solutions" / name, kind)
+]
+
+
+def _scores(results: dict) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for t in results["tests"]:
+        out[t["number"]] = out.get(t["number"], 0.0) + t["score"]
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_scores_full_marks(name: str, tmp_path: Path):
+    results = grade(KIT, name, KIT / "solutions" / name, tmp_path / "r.json")
+    failed = [(t["name"], t["output"]) for t in results["tests"] if t["score"] < t["max_score"]]
+    assert failed == []
+    skipped = [t for t in results["tests"] if t["max_score"] == 0]
+    assert results["score"] == results["max_score"] > 0
+    assert len(skipped) <= 1, "only the optional real-data test may be skipped"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_untouched_skeleton_scores_zero_and_every_test_is_not_attempted(name, tmp_path):
+    results = grade(KIT, name, KIT / "assignments" / name, tmp_path / "r.json")
+    assert results["score"] == 0
+    late = [t["name"] for t in results["tests"] if not t["output"].startswith("Not attempted:")
+            and not t["output"].startswith("Skipped")]
+    assert late == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_task_has_public_and_hidden_tests_and_mutants(name: str):
+    assignment = load_tasks(KIT / "solutions" / name)
+    tests = KIT / "solutions" / name / "tests"
+    public = "".join(p.read_text() for p in tests.glob("test_*.py"))
+    hidden = "".join(p.read_text() for p in (tests / "hidden").glob("test_*.py"))
+    mutants = {m.task for m in load_patches(KIT / "solutions" / name, "mutant")}
+    for task in assignment.tasks:
+        assert f'graded("{task.id}"' in public + hidden, task.id
+    assert len(mutants) >= min(5, len(assignment.tasks))
+    assert hidden, "hidden tests exist"
+
+
+@pytest.mark.parametrize("name, patch", PATCHES)
+def test_mutant_fails_its_task_with_its_phrase_and_variant_scores_full(name, patch, tmp_path):
+    root = apply_patch(KIT / "solutions" / name, patch, tmp_path / "tree")
+    if patch.kind == "variant":
+        results = grade(KIT, name, root / name, tmp_path / "r.json")
+        failed = [(t["name"], t["output"]) for t in results["tests"] if t["score"] < t["max_score"]]
+        assert failed == [], f"variant ({patch.how}) must score full marks"
+        return
+    results = grade(KIT, name, root / name, tmp_path / "r.json", tasks=(patch.task,))
+    assert _scores(results)[patch.task] < load_tasks(KIT / "solutions" / name).task(
+        patch.task
+    ).points, f"mutant ({patch.description}) was not caught"
+    messages = [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
+    assert any(patch.phrase.lower() in m.lower() for m in messages), (patch.phrase, messages)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if (KIT / "solutions" / n / f"{n}.ipynb").exists()])
+def test_notebook_runs_top_to_bottom_on_the_reference(name: str):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    folder = KIT / "solutions" / name
+    nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
