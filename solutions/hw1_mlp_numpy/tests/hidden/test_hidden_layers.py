@@ -1,0 +1,104 @@
+"""Hidden tests of tasks 1.1 to 1.3: repeated calls, larger sizes, the ReLU kink, huge inputs."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from autograder.harness import graded, submission
+from autograder.testing import assert_close, check, check_finite, check_shape, seed_everything
+
+pytestmark = pytest.mark.hidden
+
+layers = submission("hw1_mlp_numpy.layers")
+
+
+def torch_linear_grads(x, W, b, grad_out):
+    """PyTorch's dL/dx, dL/dW, dL/db of x @ W + b for the upstream gradient grad_out."""
+    ts = [torch.tensor(a, requires_grad=True) for a in (x, W, b)]
+    F.linear(ts[0], ts[1].T, ts[2]).backward(torch.from_numpy(grad_out))
+    return [t.grad.numpy() for t in ts]
+
+
+@graded("1.1", points=2)
+def test_linear_second_backward_overwrites_grads():
+    seed_everything(40)
+    lin = layers.Linear(3, 4)
+    W, b = np.random.randn(3, 4), np.random.randn(4)
+    lin.params = {"W": W, "b": b}
+    for _ in range(2):  # the second batch's gradients replace the first's
+        x, grad_out = np.random.randn(5, 3), np.random.randn(5, 4)
+        lin.forward(x)
+        grad_in = lin.backward(grad_out)
+    gx, gW, gb = torch_linear_grads(x, W, b, grad_out)
+    grads = lin.grads
+    assert_close(grad_in, gx, name="Linear.backward grad_in after a second forward/backward")
+    assert_close(
+        grads["W"],
+        gW,
+        name="Linear.grads['W'] after a second backward (overwrite, do not accumulate)",
+    )
+    assert_close(
+        grads["b"],
+        gb,
+        name="Linear.grads['b'] after a second backward (overwrite, do not accumulate)",
+    )
+
+
+@graded("1.1", points=2)
+def test_linear_large_batch_matches_torch():
+    seed_everything(41)
+    lin = layers.Linear(33, 17)
+    W, b = np.random.randn(33, 17), np.random.randn(17)
+    lin.params = {"W": W, "b": b}
+    x, grad_out = np.random.randn(64, 33), np.random.randn(64, 17)
+    expected = F.linear(torch.from_numpy(x), torch.from_numpy(W).T, torch.from_numpy(b)).numpy()
+    assert_close(lin.forward(x), expected, name="Linear.forward output, batch of 64")
+    gx, gW, gb = torch_linear_grads(x, W, b, grad_out)
+    assert_close(lin.backward(grad_out), gx, name="Linear.backward grad_in, batch of 64")
+    grads = lin.grads
+    assert_close(grads["W"], gW, name="Linear.grads['W'], batch of 64")
+    assert_close(grads["b"], gb, name="Linear.grads['b'] (summed over a batch of 64)")
+
+
+@graded("1.2", points=1)
+def test_relu_derivative_at_zero_is_zero():
+    x = np.array([[-2.0, 0.0, 3.0], [0.0, -0.5, 1e-300]])
+    grad_out = np.array([[1.0, 2.0, 3.0], [-4.0, 5.0, -6.0]])
+    relu = layers.ReLU()
+    assert_close(relu.forward(x), np.maximum(x, 0.0), name="ReLU.forward output at x <= 0")
+    assert_close(
+        relu.backward(grad_out),
+        np.array([[0.0, 0.0, 3.0], [0.0, 0.0, -6.0]]),
+        name="ReLU.backward grad_in (masked where the input x <= 0; the derivative at 0 is 0)",
+    )
+
+
+@graded("1.2", points=1)
+@pytest.mark.parametrize("name", ["ReLU", "Sigmoid"])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (3, 5)])
+def test_activation_shapes_and_dtypes(name, shape):
+    seed_everything(42)
+    layer = getattr(layers, name)()
+    out = layer.forward(np.random.randn(*shape))
+    check_shape(out, shape, f"{name}.forward output")
+    grad_in = layer.backward(np.random.randn(*shape))
+    check_shape(grad_in, shape, f"{name}.backward grad_in")
+    for value, what in ((out, "forward output"), (grad_in, "backward grad_in")):
+        check(value.dtype == np.float64, f"{name}.{what}: dtype {value.dtype}, expected float64")
+
+
+@graded("1.3", points=2)
+def test_gelu_large_inputs():
+    x = np.array([[-1000.0, -30.0, -5.0, 0.0, 5.0, 30.0, 1000.0]])
+    grad_out = np.ones_like(x)
+    t = torch.tensor(x, requires_grad=True)
+    out_t = F.gelu(t, approximate="tanh")
+    out_t.backward(torch.from_numpy(grad_out))
+    gelu = layers.GELU()
+    out = gelu.forward(x)
+    check_finite(out, "GELU.forward at |x| up to 1000")
+    assert_close(out, out_t.detach().numpy(), name="GELU.forward at |x| up to 1000")
+    grad_in = gelu.backward(grad_out)
+    check_finite(grad_in, "GELU.backward at |x| up to 1000")
+    assert_close(grad_in, t.grad.numpy(), atol=1e-12, name="GELU.backward at |x| up to 1000")
