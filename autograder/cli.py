@@ -105,8 +105,8 @@ def check_cmd(name: str, tasks: tuple[str, ...], path: Path | None) -> None:
         _fail(str(exc))
     with tempfile.TemporaryDirectory(prefix="ag-check-") as tmp:
         try:
-            _, rows, log = run_tests(folder / "tests", folder.parent, Path(tmp) / "results.jsonl",
-                                     mode="inprocess", tasks=tasks, public_only=True)
+            rows = run_tests(folder / "tests", folder.parent, Path(tmp) / "results.jsonl",
+                             mode="inprocess", tasks=tasks, public_only=True).rows
         except GradingError as exc:
             _fail(str(exc))
     for line in task_table(rows, [assignment]):

@@ -176,6 +176,23 @@ def prepare_workspace(release: Path, files: dict[str, bytes], dest: Path) -> Pat
     return dest
 
 
+@dataclass(frozen=True)
+class Run:
+    """What one pytest run of an assignment's tests gave.
+
+    Attributes:
+        collected: the tests it collected.
+        rows: one result per collected test (unfinished ones "not_graded").
+        log: pytest's own output, for the instructor's log only (it shows test source).
+        protections: the worker's protections, name -> "on" / "off: reason" (proxied mode).
+    """
+
+    collected: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    log: str
+    protections: dict[str, str]
+
+
 def run_tests(
     tests: Path,
     root: Path,
@@ -185,7 +202,9 @@ def run_tests(
     tasks: tuple[str, ...] = (),
     public_only: bool = False,
     timeout: float | None = None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    sandbox: bool = True,
+    hide: tuple[str, ...] = (),
+) -> Run:
     """Run an assignment's tests on one tree, in a pytest process of its own.
 
     Args:
@@ -196,9 +215,8 @@ def run_tests(
         tasks: only these task ids.
         public_only: skip hidden tests.
         timeout: seconds for the whole run; the tests not finished then are "not graded".
-
-    Returns:
-        The collected tests, the finished tests' rows, and pytest's own output (for the log).
+        sandbox: isolate the proxied worker.
+        hide: more folders the proxied worker must not see.
     """
     results.unlink(missing_ok=True)
     ini = results.with_suffix(".ini")
@@ -211,6 +229,9 @@ def run_tests(
         cmd += ["--task", task]
     if public_only:
         cmd.append("--public-only")
+    cmd += ["--sandbox", "on" if sandbox else "off"]
+    for folder in hide:
+        cmd += ["--hide", folder]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     try:
         done = subprocess.run(
@@ -227,10 +248,13 @@ def run_tests(
         log = f"{exc.stdout or ''}{exc.stderr or ''}\n[grading stopped after {timeout:g} s]"
     collected: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
+    protections: dict[str, str] = {}
     if results.is_file():
         for line in results.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            if row.get("event") == "collected":
+            if row.get("event") == "protections":
+                protections = row["status"]
+            elif row.get("event") == "collected":
                 collected = row["tests"]
             elif row.get("event") == "test":
                 rows.append(row)
@@ -245,11 +269,14 @@ def run_tests(
             )
     order = {t["nodeid"]: i for i, t in enumerate(collected)}
     rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
-    return collected, rows, log
+    return Run(collected, rows, log, protections)
 
 
 def gradescope_results(
-    rows: list[dict[str, Any]], assignment: Assignment, elapsed: float
+    rows: list[dict[str, Any]],
+    assignment: Assignment,
+    elapsed: float,
+    protections: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Gradescope's results.json: score, max_score, execution_time, output and tests[]."""
     tests = []
@@ -275,6 +302,7 @@ def gradescope_results(
         "execution_time": round(elapsed, 2),
         "output": "\n".join(task_table(rows, [assignment])),
         "tests": tests,
+        "extra_data": {"protections": protections or {}},
     }
 
 
@@ -287,8 +315,11 @@ def grade(
     public_only: bool = False,
     tasks: tuple[str, ...] = (),
     mode: str = "proxied",
+    sandbox: bool = True,
 ) -> dict[str, Any]:
     """Grade one submission and write Gradescope's results.json to ``out``.
+
+    The results also say which protections of the worker were on (``extra_data``).
 
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.
@@ -301,7 +332,7 @@ def grade(
         root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
         n_tests = sum(1 for _ in tests_dir.rglob("test_*.py"))
         budget = GRACE_SECONDS + paths.assignment.time_limit * max(n_tests, 1) * 4
-        _, rows, log = run_tests(
+        run = run_tests(
             tests_dir,
             root,
             Path(tmp) / "results.jsonl",
@@ -309,8 +340,16 @@ def grade(
             tasks=tasks,
             public_only=public_only or paths.solution is None,
             timeout=budget,
+            sandbox=sandbox,
+            hide=(str(out.resolve().parent),),
         )
-    results = gradescope_results(rows, paths.assignment, time.monotonic() - start)
+    results = gradescope_results(
+        run.rows, paths.assignment, time.monotonic() - start, run.protections
+    )
+    off = {k: v for k, v in run.protections.items() if v.startswith("off")}
+    if off:
+        results["output"] = "Protections off: " + "; ".join(f"{k} {v}" for k, v in off.items()) \
+            + "\n" + results["output"]
     missing = sorted(set(paths.assignment.editable_files) - set(files))
     if missing:
         results["output"] = f"Missing from the submission: {', '.join(missing)}\n" + results[

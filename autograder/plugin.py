@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +28,7 @@ import pytest
 
 from autograder import harness
 from autograder.proxy import StaleObject
+from autograder.sandbox import Limits, SandboxConfig, probe_protections
 from autograder.session import InProcessSession, SubmissionError, WorkerSession
 from autograder.tasks import Assignment, load_tasks
 from autograder.testing import CheckFailed
@@ -50,6 +52,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--task", action="append", default=[], help="grade only this task id")
     group.addoption("--public-only", action="store_true", help="skip hidden tests")
     group.addoption("--results", help="write one JSON line per graded test to this file")
+    group.addoption("--sandbox", choices=("on", "off"), default="on",
+                    help="isolate the proxied worker (namespaces, cgroup, limits)")
+    group.addoption("--hide", action="append", default=[],
+                    help="a folder the proxied worker must not see (repeatable)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -186,10 +192,43 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         return
     root = str(state["root"])
     if session.config.getoption("--mode") == "proxied":
-        harness.set_session(WorkerSession(root))
+        sandbox, status = _sandbox(session.config, state)
+        _write(session.config, {"event": "protections", "status": status})
+        harness.set_session(WorkerSession(root, sandbox=sandbox))
     else:
         os.environ["AUTOGRADER_SUBMISSION"] = root
         harness.set_session(InProcessSession(root))
+
+
+def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, dict[str, str]]:
+    """The worker's sandbox for this run and the status of each protection."""
+    if config.getoption("--sandbox") == "off":
+        names = ("namespaces", "user", "cgroup", "memory")
+        return None, dict.fromkeys(names, "off: switched off for this run")
+    status = probe_protections()
+    tree = next(iter(state["assignments"])).parent.resolve()
+    hide = {str(tree), "/tmp", "/var/tmp", "/dev/shm", *config.getoption("--hide")}
+    kit = tree.parent
+    if (kit / "solutions").is_dir():
+        hide |= {str(kit / "solutions"), str(kit / "tests")}
+    needed = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.executable)]
+    needed += [Path(p).resolve() for p in sys.path if p and "site-packages" in p]
+    needed.append(Path(__file__).resolve().parent)
+    for folder in sorted(hide):
+        resolved = Path(folder).resolve()
+        if any(resolved == n or resolved in n.parents for n in needed):
+            hide.discard(folder)  # the interpreter or its packages live there
+            status["hidden"] = f"partly: {folder} stays visible, the interpreter needs it"
+    status.setdefault("hidden", "on")
+    memory = max(a.memory_mb for a in state["assignments"].values())
+    sandbox = SandboxConfig(
+        workspace="",
+        hide=tuple(sorted(hide)),
+        namespaces=status["namespaces"] == "on",
+        user=status["user"] == "on",
+        limits=Limits(memory_mb=memory),
+    )
+    return sandbox, status
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -275,6 +314,8 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
     )
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)
+    if status not in ("passed", "not_attempted", "skipped"):
+        harness.current_session().restart()  # what a failing test left behind goes with it
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

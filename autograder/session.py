@@ -7,6 +7,7 @@ and starts a fresh worker for the next request after either.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import select
 import shutil
@@ -18,6 +19,7 @@ import time
 from typing import Any
 
 from autograder.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
+from autograder.sandbox import Sandbox, SandboxConfig
 from autograder.worker import Handler
 
 __all__ = [
@@ -97,6 +99,9 @@ class Session:
         if reply["ok"]:
             return reply.get("value")
         error = reply.get("error") or {}
+        if error.get("type") == "LimitExceeded":
+            self.restart()
+            raise LimitExceeded(str(error.get("message", "")))
         raise SubmissionError(
             str(error.get("type", "Error")),
             str(error.get("message", "")),
@@ -126,6 +131,9 @@ class Session:
     def _exchange(self, body: bytes) -> bytes:
         raise NotImplementedError
 
+    def restart(self) -> None:
+        """Start the submission afresh before the next request (a no-op in-process)."""
+
     def close(self) -> None:
         """Release every resource of the session."""
 
@@ -152,24 +160,46 @@ class WorkerSession(Session):
         python: the interpreter for the worker.
     """
 
-    def __init__(self, root: str, python: str | None = None) -> None:
+    def __init__(
+        self, root: str, python: str | None = None, sandbox: SandboxConfig | None = None
+    ) -> None:
         super().__init__()
-        self.root = os.path.abspath(root)
+        self.pristine = os.path.abspath(root)
+        self.root = self.pristine
         self.python = python or sys.executable
         self.proc: subprocess.Popen | None = None
+        self.starts = 0
         self._fd_to = self._fd_from = -1
         self._scratch = tempfile.mkdtemp(prefix="ag-worker-")
+        self.sandbox_config = sandbox
+        self._sandbox: Sandbox | None = None
 
     def _start(self) -> None:
+        self.starts += 1
+        self.root = os.path.join(self._scratch, f"run{self.starts}")
+        shutil.copytree(self.pristine, self.root)  # each worker starts from a fresh copy
+        if self.starts > 1:
+            shutil.rmtree(os.path.join(self._scratch, f"run{self.starts - 1}"), ignore_errors=True)
         to_r, to_w = os.pipe()
         from_r, from_w = os.pipe()
-        log = open(os.path.join(self._scratch, "output.log"), "ab")  # noqa: SIM115
+        log = open(os.path.join(self._scratch, "output.log"), "wb")  # noqa: SIM115
         env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOGRADER_")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["MPLBACKEND"] = "Agg"
+        cmd = [self.python, "-m", "autograder.worker", "--root", self.root]
+        cmd += ["--fd-in", str(to_r), "--fd-out", str(from_w)]
+        if self.sandbox_config is not None:
+            self._sandbox = Sandbox(self.sandbox_config.limits, use_cgroup=True)
+            config = dataclasses.replace(
+                self.sandbox_config,
+                workspace=self.root,
+                cgroup=tuple(str(d) for d in self._sandbox.dirs),
+            )
+            cmd += ["--sandbox", config.to_json()]
+            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+                env.setdefault(var, "2")
         self.proc = subprocess.Popen(
-            [self.python, "-m", "autograder.worker", "--root", self.root]
-            + ["--fd-in", str(to_r), "--fd-out", str(from_w)],
+            cmd,
             cwd=self.root,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -179,6 +209,8 @@ class WorkerSession(Session):
             env=env,
         )
         log.close()
+        if self._sandbox is not None:
+            self._sandbox.watch(self.proc.pid)
         os.close(to_r)
         os.close(from_w)
         self._fd_to, self._fd_from = to_w, from_r
@@ -215,7 +247,16 @@ class WorkerSession(Session):
             write_frame(self._fd_to, body)
             return read_frame(self._fd_from, self._wait_readable)
         except (EOFError, BrokenPipeError):
+            out_of_memory = self._sandbox is not None and self._sandbox.out_of_memory()
             code = self._stop()
+            if out_of_memory:
+                limit = self.sandbox_config.limits.memory_mb
+                raise LimitExceeded(f"the memory limit of {limit} MiB was exceeded") from None
+            if code == 128 + signal.SIGXFSZ or code == -signal.SIGXFSZ:
+                limit = self.sandbox_config.limits.file_mb if self.sandbox_config else 0
+                raise LimitExceeded(
+                    f"the file-size limit of {limit} MiB (printed output included) was exceeded"
+                ) from None
             raise WorkerCrashed(f"the submission's process ended (exit status {code})") from None
         except ChannelError as exc:
             self._stop()
@@ -239,10 +280,18 @@ class WorkerSession(Session):
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            sandbox.close()
         try:
             return proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             return None
+
+    def restart(self) -> None:
+        """End the worker; the next request starts a fresh one from a fresh copy."""
+        if self.proc is not None:
+            self._stop()
 
     def close(self) -> None:
         self._stop()

@@ -67,6 +67,7 @@ class Assignment:
         title: the handout's title.
         tasks: the tasks in order.
         time_limit: default wall-clock seconds per test.
+        memory_mb: resident-memory limit of the worker's process tree in official grading.
         path: the assignment's folder.
     """
 
@@ -74,6 +75,7 @@ class Assignment:
     title: str
     tasks: tuple[Task, ...]
     time_limit: float = 60.0
+    memory_mb: int = 3072
     path: Path = field(default=Path("."), compare=False)
 
     @property

@@ -8,6 +8,7 @@ students it runs in the test's own process, behind the same encoder, so both see
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import re
@@ -42,8 +43,13 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
         if inside and os.path.isfile(frame.filename):
             where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
     message = str(exc)
+    kind = type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        kind, message = "LimitExceeded", "the file-size limit (printed output included) was exceeded"
+    elif isinstance(exc, OSError) and exc.errno == errno.EAGAIN and "fork" in where + message:
+        kind, message = "LimitExceeded", "the limit on processes and threads was reached"
     return {
-        "type": type(exc).__name__,
+        "type": kind,
         "message": message[:2000],
         "where": where,
         "not_attempted": isinstance(exc, NotImplementedError)
@@ -171,8 +177,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", required=True)
     parser.add_argument("--fd-in", type=int, required=True)
     parser.add_argument("--fd-out", type=int, required=True)
+    parser.add_argument("--sandbox", help="SandboxConfig as JSON")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
+    if args.sandbox:
+        from autograder.sandbox import SandboxConfig, enter
+
+        enter(SandboxConfig.from_json(args.sandbox), (args.fd_in, args.fd_out))
     os.chdir(root)
     sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
     sys.stdin = open(os.devnull)  # noqa: SIM115 - the worker never reads standard input

@@ -43,6 +43,8 @@ def test_reference_scores_full_marks_in_gradescope_format(fixture_kit: Path, tmp
         assert set(test) == {"name", "number", "score", "max_score", "status", "output",
                              "visibility"}
         assert test["status"] == "passed" and test["score"] == test["max_score"]
+    assert set(results) == {"score", "max_score", "execution_time", "output", "tests",
+                            "extra_data"}
     visibility = {t["name"]: t["visibility"] for t in results["tests"]}
     assert visibility["1.1 Add arrays: test_add_hidden_large_values"] == "after_published"
     assert visibility["1.1 Add arrays: test_add_values[shape0]"] == "visible"
@@ -130,7 +132,7 @@ def test_in_process_and_proxied_modes_agree(fixture_kit, tmp_path):
     sub = prepare_workspace(fixture_kit / "assignments" / "fx_ops", files, tmp_path / "sub")
     outcomes = {}
     for mode in ("inprocess", "proxied"):
-        _, rows, _ = run_tests(tests, sub, tmp_path / f"{mode}.jsonl", mode=mode)
+        rows = run_tests(tests, sub, tmp_path / f"{mode}.jsonl", mode=mode).rows
         outcomes[mode] = [(r["nodeid"], r["status"], r["message"]) for r in rows]
     assert outcomes["inprocess"] == outcomes["proxied"]
     assert any(status == "failed" for _, status, _ in outcomes["proxied"])

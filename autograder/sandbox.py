@@ -1,0 +1,385 @@
+"""Isolation of the submission's worker process (Linux), each protection checked and reported.
+
+The grader side (``Sandbox``) makes a cgroup for the worker's whole process tree (memory and
+process limits, and a reliable way to end every process in it), or falls back to polling the
+tree's resident memory every 20 ms. The worker side (``enter``) runs before any submission code:
+
+- new mount, network and PID namespaces; in the mount namespace an empty tmpfs covers the
+  solutions, the temporary folders (other submissions, the grader's results) and any extra
+  path, and the worker's own folder is bound back in place;
+- a tiny init as PID 1 of the new namespace, so that when the worker ends every process it left
+  (even one in a new session) ends with it, and the grader's processes are invisible;
+- resource limits: file size (which also caps the captured output), core dumps, open files;
+  the kernel's out-of-memory killer prefers the worker;
+- an unprivileged user, when the interpreter is reachable for it.
+
+Protections that the machine does not allow are switched off and named in ``report()``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import stat
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["Limits", "Sandbox", "SandboxConfig", "enter", "probe_protections"]
+
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG = 1
+NOBODY = 65534
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on the worker's whole process tree.
+
+    Attributes:
+        memory_mb: resident memory, MiB.
+        processes: processes and threads together.
+        file_mb: largest file the worker may write, MiB; its printed output goes to a file too.
+        open_files: open file descriptors per process.
+    """
+
+    memory_mb: int = 3072
+    processes: int = 512
+    file_mb: int = 64
+    open_files: int = 1024
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """What the worker applies to itself before running submission code.
+
+    Attributes:
+        workspace: the worker's folder (stays visible and writable).
+        hide: folders covered by an empty tmpfs.
+        namespaces: new mount, network and PID namespaces.
+        user: switch to the unprivileged user ``nobody``.
+        limits: the limits.
+        cgroup: the cgroup folders (one per controller) to join, if any.
+    """
+
+    workspace: str
+    hide: tuple[str, ...] = ()
+    namespaces: bool = True
+    user: bool = False
+    limits: Limits = field(default_factory=Limits)
+    cgroup: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        """The config as JSON, for the worker's command line."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> SandboxConfig:
+        """Read a config written by ``to_json``."""
+        data = json.loads(text)
+        data["limits"] = Limits(**data["limits"])
+        data["hide"] = tuple(data["hide"])
+        data["cgroup"] = tuple(data["cgroup"])
+        return cls(**data)
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, data: str = "") -> None:
+    libc = _libc()
+    _check(
+        libc.mount(
+            source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Whether every folder above ``path`` can be entered, and the path read, by any user."""
+    path = path.resolve()
+    for folder in [*reversed(path.parents)]:
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            return False
+    mode = path.stat().st_mode
+    return bool(mode & stat.S_IROTH) and (not path.is_dir() or bool(mode & stat.S_IXOTH))
+
+
+def _cgroup_dirs() -> dict[str, Path]:
+    """Writable cgroup roots by controller: v1 ``memory``/``pids`` or v2 ``unified``."""
+    found = {}
+    for name in ("memory", "pids"):
+        folder = CGROUP_ROOT / name
+        if (folder / "cgroup.procs").exists() and os.access(folder, os.W_OK):
+            found[name] = folder
+    if not found and (CGROUP_ROOT / "cgroup.controllers").exists():
+        controllers = (CGROUP_ROOT / "cgroup.controllers").read_text().split()
+        if "memory" in controllers and os.access(CGROUP_ROOT, os.W_OK):
+            found["v2"] = CGROUP_ROOT
+    return found
+
+
+def probe_protections() -> dict[str, str]:
+    """Which protections this machine allows: name -> "on" or "off: <reason>"."""
+    status = {}
+    if not sys.platform.startswith("linux"):
+        off = "off: not Linux"
+        return dict.fromkeys(["namespaces", "user", "cgroup", "memory"], off) | {"memory": "polling"}
+    pid = os.fork()
+    if pid == 0:  # try the namespaces in a throwaway child
+        try:
+            _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+            _mount("none", "/", None, MS_REC | MS_PRIVATE)
+            os._exit(0)
+        except OSError:
+            os._exit(1)
+    _, code = os.waitpid(pid, 0)
+    status["namespaces"] = "on" if code == 0 else "off: unshare is not permitted here"
+    python = Path(sys.executable).resolve()
+    if os.geteuid() != 0:
+        status["user"] = "off: the grader does not run as root"
+    elif not _reachable_by_others(python):
+        status["user"] = f"off: the interpreter {python} is not reachable for an unprivileged user"
+    else:
+        status["user"] = "on"
+    groups = _cgroup_dirs()
+    status["cgroup"] = "on" if groups else "off: no writable cgroup"
+    status["memory"] = "cgroup" if groups else "polling"
+    return status
+
+
+class Sandbox:
+    """The grader's side of one worker's isolation: its cgroup or the polling fallback.
+
+    Args:
+        limits: the limits.
+        use_cgroup: make a cgroup (when the machine allows it).
+    """
+
+    def __init__(self, limits: Limits, use_cgroup: bool = True) -> None:
+        self.limits = limits
+        self.dirs: list[Path] = []
+        self.memory_exceeded = False
+        self._poller: threading.Thread | None = None
+        self._stop_poll = threading.Event()
+        if use_cgroup:
+            name = f"autograder-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}"
+            for controller, root in _cgroup_dirs().items():
+                folder = root / name
+                folder.mkdir()
+                self.dirs.append(folder)
+                limit = limits.memory_mb * 1024 * 1024
+                if controller == "memory":
+                    (folder / "memory.limit_in_bytes").write_text(str(limit))
+                    try:
+                        (folder / "memory.memsw.limit_in_bytes").write_text(str(limit))
+                    except OSError:
+                        pass
+                elif controller == "pids":
+                    (folder / "pids.max").write_text(str(limits.processes))
+                else:
+                    (folder / "memory.max").write_text(str(limit))
+                    (folder / "memory.swap.max").write_text("0")
+                    (folder / "pids.max").write_text(str(limits.processes))
+
+    @property
+    def uses_cgroup(self) -> bool:
+        """Whether the worker's tree is in a cgroup."""
+        return bool(self.dirs)
+
+    def watch(self, pid: int) -> None:
+        """Without a cgroup: poll the resident memory of ``pid``'s tree, kill it over the limit."""
+        if self.uses_cgroup:
+            return
+        self._stop_poll.clear()
+        self.memory_exceeded = False
+
+        def poll() -> None:
+            limit = self.limits.memory_mb * 1024 * 1024
+            while not self._stop_poll.wait(0.02):
+                tree = _tree(pid)
+                if not tree:
+                    return
+                if sum(_rss(p) for p in tree) > limit:
+                    self.memory_exceeded = True
+                    for p in tree:
+                        try:
+                            os.kill(p, signal.SIGKILL)
+                        except OSError:
+                            pass
+                    return
+
+        self._poller = threading.Thread(target=poll, daemon=True)
+        self._poller.start()
+
+    def out_of_memory(self) -> bool:
+        """Whether the tree was stopped for exceeding the memory limit."""
+        if self.memory_exceeded:
+            return True
+        for folder in self.dirs:
+            control = folder / "memory.oom_control"
+            events = folder / "memory.events"
+            text = control.read_text() if control.exists() else ""
+            text += events.read_text() if events.exists() else ""
+            for line in text.splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill" and int(value) > 0:
+                    return True
+            failcnt = folder / "memory.failcnt"
+            if failcnt.exists() and int(failcnt.read_text()) > 0 and not _procs(folder):
+                return True
+        return False
+
+    def kill_all(self) -> None:
+        """End every process of the tree (those that left the process group too)."""
+        self._stop_poll.set()
+        for _ in range(50):
+            pids = [p for folder in self.dirs for p in _procs(folder)]
+            if not pids:
+                break
+            for p in pids:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        """End the tree and remove the cgroup."""
+        self.kill_all()
+        for folder in self.dirs:
+            for _ in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.dirs = []
+
+
+def _procs(folder: Path) -> list[int]:
+    try:
+        return [int(x) for x in (folder / "cgroup.procs").read_text().split()]
+    except OSError:
+        return []
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                continue
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in out and (pid == root and Path(f"/proc/{pid}").exists() or pid != root):
+            out.append(pid)
+            todo += children.get(pid, [])
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def enter(config: SandboxConfig, keep_fds: tuple[int, ...]) -> None:
+    """Apply the sandbox to this (the worker's) process, before any submission code runs.
+
+    With namespaces, this process becomes a shim that waits for the namespace's init, which waits
+    for the worker; only the worker returns from this function.
+    """
+    for folder in config.cgroup:
+        Path(folder, "cgroup.procs").write_text(str(os.getpid()))
+    try:
+        Path("/proc/self/oom_score_adj").write_text("1000")
+    except OSError:
+        pass
+    if config.namespaces:
+        _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+        _become_init_then_worker()
+        _mount("none", "/", None, MS_REC | MS_PRIVATE)
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
+        _hide(config)
+    limits = config.limits
+    file_bytes = limits.file_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    if config.user:
+        for root, dirs, files in os.walk(config.workspace):
+            for name in [root, *[os.path.join(root, n) for n in dirs + files]]:
+                os.chown(name, NOBODY, NOBODY, follow_symlinks=False)
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    del keep_fds
+
+
+def _become_init_then_worker() -> None:
+    """Fork twice: this process waits (shim), the first child is PID 1, the second works on."""
+    libc = _libc()
+    shim_child = os.fork()
+    if shim_child:
+        _wait_and_exit(shim_child)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    worker = os.fork()
+    if worker:
+        _wait_and_exit(worker)  # PID 1: when it exits, the kernel ends the whole namespace
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _wait_and_exit(child: int) -> None:
+    """Reap children until ``child`` ends, then exit with its status (signals as 128 + n)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(1)
+        if pid == child:
+            if os.WIFSIGNALED(status):
+                os._exit(128 + os.WTERMSIG(status))
+            os._exit(os.WEXITSTATUS(status))
+
+
+def _hide(config: SandboxConfig) -> None:
+    """Cover ``config.hide`` with empty read-only tmpfs, then bind the workspace back."""
+    workspace = os.path.realpath(config.workspace)
+    keep = os.open(workspace, os.O_RDONLY | os.O_DIRECTORY)
+    for folder in sorted(set(config.hide), key=len):
+        if os.path.isdir(folder):
+            inside = workspace.startswith(os.path.join(os.path.realpath(folder), ""))
+            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV | (0 if inside else MS_RDONLY),
+                   "size=1m,mode=755")
+    if not os.path.isdir(workspace):
+        os.makedirs(workspace)
+        _mount(f"/proc/self/fd/{keep}", workspace, None, MS_BIND | MS_REC)
+    os.close(keep)
+    os.chdir(workspace)
