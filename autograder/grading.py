@@ -15,17 +15,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autograder.report import task_table
+from autograder.sandbox import remove_cgroups
 from autograder.tasks import Assignment, TasksError, load_tasks
 
 __all__ = [
@@ -103,17 +106,21 @@ def _pick(candidates: list[str], name: str, assignment_id: str) -> str | None:
     return None
 
 
-def collect_editable(source: Path, assignment: Assignment) -> dict[str, bytes]:
+def collect_editable(source: Path, assignment: Assignment) -> tuple[dict[str, bytes], list[str]]:
     """Read the editable files of a submission (a folder or a zip).
 
+    Only files named like an editable file are read; links, paths with ``..`` and files over
+    ``MAX_FILE_BYTES`` (checked while unpacking, so a zip bomb stops there) are left out.
+
     Returns:
-        File name (e.g. ``layers.py``) to content, for every editable file found.
+        File name (e.g. ``layers.py``) to content, and notes on what was left out.
 
     Raises:
         GradingError: the source is missing or unreadable, or holds no editable file.
     """
     wanted = set(assignment.editable_files)
     found: dict[str, bytes] = {}
+    notes: list[str] = []
     if source.is_dir():
         by_name: dict[str, list[str]] = {}
         for root, dirs, files in os.walk(source, followlinks=False):
@@ -124,39 +131,37 @@ def collect_editable(source: Path, assignment: Assignment) -> dict[str, bytes]:
                     by_name.setdefault(f, []).append(str(path.relative_to(source)))
         for name, candidates in by_name.items():
             chosen = _pick(candidates, name, assignment.id)
-            data = (source / chosen).read_bytes()
-            if len(data) > MAX_FILE_BYTES:
-                raise GradingError(f"{chosen} is larger than {MAX_FILE_BYTES} bytes")
-            found[name] = data
+            if (source / chosen).stat().st_size > MAX_FILE_BYTES:
+                notes.append(f"{chosen} left out: larger than {MAX_FILE_BYTES} bytes")
+                continue
+            found[name] = (source / chosen).read_bytes()
     elif source.is_file():
         try:
             with zipfile.ZipFile(source) as zf:
                 by_name = {}
                 for info in zf.infolist():
-                    mode = info.external_attr >> 16
-                    if info.is_dir() or stat.S_ISLNK(mode):
+                    parts = Path(info.filename).parts
+                    if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
                         continue
-                    name = Path(info.filename).name
-                    if name in wanted and ".." not in Path(info.filename).parts:
-                        by_name.setdefault(name, []).append(info.filename)
+                    if parts and parts[-1] in wanted and ".." not in parts:
+                        by_name.setdefault(parts[-1], []).append(info.filename)
                 for name, candidates in by_name.items():
                     info = zf.getinfo(_pick(candidates, name, assignment.id))
-                    if info.file_size > MAX_FILE_BYTES:
-                        raise GradingError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
                     with zf.open(info) as fh:
                         data = fh.read(MAX_FILE_BYTES + 1)
                     if len(data) > MAX_FILE_BYTES:
-                        raise GradingError(f"{info.filename} unpacks to over {MAX_FILE_BYTES} bytes")
+                        notes.append(f"{info.filename} left out: larger than {MAX_FILE_BYTES} bytes")
+                        continue
                     found[name] = data
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise GradingError(f"{source} is not a readable zip file: {exc}") from None
     else:
         raise GradingError(f"submission {source} does not exist")
-    if not found:
+    if not found and not notes:
         raise GradingError(
             f"no editable file of {assignment.id} ({', '.join(sorted(wanted))}) in {source}"
         )
-    return found
+    return found, notes
 
 
 def prepare_workspace(release: Path, files: dict[str, bytes], dest: Path) -> Path:
@@ -230,28 +235,37 @@ def run_tests(
     if public_only:
         cmd.append("--public-only")
     cmd += ["--sandbox", "on" if sandbox else "off"]
-    for folder in hide:
+    for folder in (str(results.parent), *hide):
         cmd += ["--hide", folder]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-            start_new_session=True,
-        )
-        log = done.stdout + done.stderr
-    except subprocess.TimeoutExpired as exc:
-        log = f"{exc.stdout or ''}{exc.stderr or ''}\n[grading stopped after {timeout:g} s]"
+        log, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        log, _ = proc.communicate()
+        log += f"\n[grading stopped after {timeout:g} s]"
+    finally:
+        remove_cgroups(proc.pid)  # its workers' groups, if it could not remove them itself
     collected: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     protections: dict[str, str] = {}
     if results.is_file():
-        for line in results.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
+        for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if not isinstance(row, dict):
+                continue
             if row.get("event") == "protections":
                 protections = row["status"]
             elif row.get("event") == "collected":
@@ -327,7 +341,7 @@ def grade(
     start = time.monotonic()
     paths = assignment_paths(kit, name)
     tests_dir = (paths.solution or paths.release) / "tests"
-    files = collect_editable(source, paths.assignment)
+    files, notes = collect_editable(source, paths.assignment)
     with tempfile.TemporaryDirectory(prefix="ag-grade-") as tmp:
         root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
         n_tests = sum(1 for _ in tests_dir.rglob("test_*.py"))
@@ -348,13 +362,13 @@ def grade(
     )
     off = {k: v for k, v in run.protections.items() if v.startswith("off")}
     if off:
-        results["output"] = "Protections off: " + "; ".join(f"{k} {v}" for k, v in off.items()) \
-            + "\n" + results["output"]
+        listed = "; ".join(f"{k} {v}" for k, v in off.items())
+        results["output"] += f"\nProtections off: {listed}"
     missing = sorted(set(paths.assignment.editable_files) - set(files))
     if missing:
-        results["output"] = f"Missing from the submission: {', '.join(missing)}\n" + results[
-            "output"
-        ]
+        notes.insert(0, f"Missing from the submission: {', '.join(missing)}")
+    if notes:
+        results["output"] = "\n".join(notes) + "\n" + results["output"]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_suffix(out.suffix + ".part")
     tmp_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

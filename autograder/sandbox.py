@@ -30,7 +30,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["Limits", "Sandbox", "SandboxConfig", "enter", "probe_protections"]
+__all__ = ["Limits", "Sandbox", "SandboxConfig", "enter", "probe_protections", "remove_cgroups"]
 
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
@@ -264,13 +264,30 @@ class Sandbox:
         """End the tree and remove the cgroup."""
         self.kill_all()
         for folder in self.dirs:
-            for _ in range(50):
+            for _ in range(250):
                 try:
                     folder.rmdir()
                     break
+                except FileNotFoundError:
+                    break
                 except OSError:
+                    for p in _procs(folder):
+                        try:
+                            os.kill(p, signal.SIGKILL)
+                        except OSError:
+                            pass
                     time.sleep(0.02)
         self.dirs = []
+
+
+def remove_cgroups(owner: int) -> None:
+    """End the processes of, and remove, every cgroup that process ``owner`` made for workers."""
+    for root in _cgroup_dirs().values():
+        for folder in root.glob(f"autograder-{owner}-*"):
+            guard = Sandbox.__new__(Sandbox)
+            guard.dirs, guard.memory_exceeded = [folder], False
+            guard._stop_poll = threading.Event()
+            guard.close()
 
 
 def _procs(folder: Path) -> list[int]:
@@ -315,6 +332,9 @@ def enter(config: SandboxConfig, keep_fds: tuple[int, ...]) -> None:
     With namespaces, this process becomes a shim that waits for the namespace's init, which waits
     for the worker; only the worker returns from this function.
     """
+    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the worker ends if the grader dies
+    if os.getppid() == 1:
+        os._exit(1)
     for folder in config.cgroup:
         Path(folder, "cgroup.procs").write_text(str(os.getpid()))
     try:

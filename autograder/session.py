@@ -280,13 +280,14 @@ class WorkerSession(Session):
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            code = None
         sandbox, self._sandbox = self._sandbox, None
         if sandbox is not None:
             sandbox.close()
-        try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            return None
+        return code
 
     def restart(self) -> None:
         """End the worker; the next request starts a fresh one from a fresh copy."""

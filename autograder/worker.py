@@ -46,7 +46,9 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
     kind = type(exc).__name__
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         kind, message = "LimitExceeded", "the file-size limit (printed output included) was exceeded"
-    elif isinstance(exc, OSError) and exc.errno == errno.EAGAIN and "fork" in where + message:
+    elif isinstance(exc, OSError) and exc.errno == errno.EAGAIN and frames and any(
+        word in (frames[-1].line or "") for word in ("fork", "Popen", "Thread", "start", "spawn")
+    ):
         kind, message = "LimitExceeded", "the limit on processes and threads was reached"
     return {
         "type": kind,
