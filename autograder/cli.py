@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -12,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from autograder.grading import GradingError, assignment_paths, find_kit, grade, run_tests
+from autograder.grading import (
+    GradingError,
+    GradingInterrupted,
+    assignment_paths,
+    find_kit,
+    grade,
+    run_tests,
+)
 from autograder.release import ReleaseError, check_release, release
 from autograder.report import task_table
 from autograder.tasks import TasksError, load_tasks
@@ -81,9 +89,13 @@ def grade_cmd(
     kit: Path | None,
 ) -> None:
     """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # results are written either way
     try:
         results = grade(kit or find_kit(), name, submission, out, public_only=public_only,
                         tasks=tasks)
+    except GradingInterrupted as exc:
+        click.echo(f"autograder: {exc}", err=True)
+        sys.exit(130)
     except (GradingError, TasksError) as exc:
         _fail(str(exc))
     click.echo(results["output"])

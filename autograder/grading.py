@@ -33,6 +33,7 @@ from autograder.tasks import Assignment, TasksError, load_tasks
 
 __all__ = [
     "GradingError",
+    "GradingInterrupted",
     "KitPaths",
     "collect_editable",
     "find_kit",
@@ -48,6 +49,10 @@ GRACE_SECONDS = 120.0
 
 class GradingError(RuntimeError):
     """Grading could not be done (as opposed to a submission that scores badly)."""
+
+
+class GradingInterrupted(GradingError):
+    """Grading was interrupted; the results so far were written."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,7 @@ class Run:
     rows: list[dict[str, Any]]
     log: str
     protections: dict[str, str]
+    interrupted: bool = False
 
 
 def run_tests(
@@ -247,12 +253,20 @@ def run_tests(
         env=env,
         start_new_session=True,
     )
+    interrupted = False
+    reason = "Not graded: grading stopped before this test ran"
     try:
         log, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         log, _ = proc.communicate()
         log += f"\n[grading stopped after {timeout:g} s]"
+        reason = f"Not graded: the whole run's limit of {timeout:g} s was reached first"
+    except KeyboardInterrupt:
+        os.killpg(proc.pid, signal.SIGKILL)
+        log, _ = proc.communicate()
+        interrupted = True
+        reason = "Not graded: grading was interrupted before this test ran"
     finally:
         remove_cgroups(proc.pid)  # its workers' groups, if it could not remove them itself
     collected: list[dict[str, Any]] = []
@@ -273,17 +287,19 @@ def run_tests(
             elif row.get("event") == "test":
                 rows.append(row)
     if not collected and not rows:
+        if interrupted:
+            raise KeyboardInterrupt
         raise GradingError(f"the tests could not be collected:\n{log[-3000:]}")
     finished = {r["nodeid"] for r in rows}
     for test in collected:
         if test["nodeid"] not in finished:
             rows.append(
                 dict(test, event="test", status="not_graded", score=0.0, duration=0.0,
-                     message="Not graded: grading stopped before this test ran")
+                     message=reason)
             )
     order = {t["nodeid"]: i for i, t in enumerate(collected)}
     rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
-    return Run(collected, rows, log, protections)
+    return Run(collected, rows, log, protections, interrupted)
 
 
 def gradescope_results(
@@ -367,10 +383,14 @@ def grade(
     missing = sorted(set(paths.assignment.editable_files) - set(files))
     if missing:
         notes.insert(0, f"Missing from the submission: {', '.join(missing)}")
+    if run.interrupted:
+        notes.insert(0, "Grading was interrupted: the tests not graded score 0")
     if notes:
         results["output"] = "\n".join(notes) + "\n" + results["output"]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_suffix(out.suffix + ".part")
     tmp_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp_out, out)
+    if run.interrupted:
+        raise GradingInterrupted(f"grading was interrupted; partial results written to {out}")
     return results

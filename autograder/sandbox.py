@@ -246,6 +246,17 @@ class Sandbox:
                 return True
         return False
 
+    def hit_process_limit(self) -> bool:
+        """Whether the tree was refused a new process or thread by the cgroup's limit."""
+        for folder in self.dirs:
+            events = folder / "pids.events"
+            if events.exists():
+                for line in events.read_text().splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "max" and int(value) > 0:
+                        return True
+        return False
+
     def kill_all(self) -> None:
         """End every process of the tree (those that left the process group too)."""
         self._stop_poll.set()

@@ -248,10 +248,16 @@ class WorkerSession(Session):
             return read_frame(self._fd_from, self._wait_readable)
         except (EOFError, BrokenPipeError):
             out_of_memory = self._sandbox is not None and self._sandbox.out_of_memory()
+            no_process = self._sandbox is not None and self._sandbox.hit_process_limit()
             code = self._stop()
             if out_of_memory:
                 limit = self.sandbox_config.limits.memory_mb
                 raise LimitExceeded(f"the memory limit of {limit} MiB was exceeded") from None
+            if no_process:
+                limit = self.sandbox_config.limits.processes
+                raise LimitExceeded(
+                    f"the limit of {limit} processes and threads was reached (exit status {code})"
+                ) from None
             if code == 128 + signal.SIGXFSZ or code == -signal.SIGXFSZ:
                 limit = self.sandbox_config.limits.file_mb if self.sandbox_config else 0
                 raise LimitExceeded(

@@ -49,7 +49,7 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
     elif isinstance(exc, OSError) and exc.errno == errno.EAGAIN and frames and any(
         word in (frames[-1].line or "") for word in ("fork", "Popen", "Thread", "start", "spawn")
     ):
-        kind, message = "LimitExceeded", "the limit on processes and threads was reached"
+        kind, message = "LimitExceeded", "the limit of processes and threads was reached"
     return {
         "type": kind,
         "message": message[:2000],

@@ -127,7 +127,7 @@ while True:
         os.execvp('sleep', ['sleep', '300', '{MARK}'])
 """
         ),
-        "limit on processes",
+        "limit of processes and threads",
     ),
     "setsid_process_outlives_worker": (
         _apply(

@@ -184,3 +184,26 @@ def test_fixture_mutants_fail_their_task_and_variants_score_full(fixture_kit, tm
         assert results["score"] < results["max_score"], patch.name
         messages = " ".join(t["output"] for t in results["tests"]).lower()
         assert patch.phrase.lower() in messages, (patch.name, messages)
+
+
+def test_interrupted_grading_still_writes_results(fixture_kit, tmp_path):
+    import signal
+    import time
+
+    slow = (fixture_kit / "solutions" / "fx_ops" / "scaler.py").read_text().replace(
+        "        self.calls += 1\n", "        self.calls += 1\n        import time; time.sleep(3)\n")
+    sub = _student(tmp_path, fixture_kit, {"scaler.py": slow})
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder.cli", "grade", "--kit", str(fixture_kit), "fx_ops",
+         str(sub), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4.5)  # the first test is done, a slow 1.2 test is running
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "partial results written" in err
+    results = json.loads(out.read_text())
+    statuses = {t["name"]: t["output"] for t in results["tests"]}
+    assert len(statuses) == 5
+    assert any(o.startswith("Not graded: grading was interrupted") for o in statuses.values())
+    assert results["score"] > 0  # what was graded before the interruption counts
+    assert results["output"].startswith("Grading was interrupted")
