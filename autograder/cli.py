@@ -83,16 +83,17 @@ def release_cmd(names: tuple[str, ...], check: bool, kit: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("results.json"))
 @click.option("--task", "tasks", multiple=True, help="grade only this task id")
 @click.option("--public-only", is_flag=True, help="leave out the hidden tests")
+@click.option("--no-sandbox", is_flag=True, help="no namespaces or cgroup (debugging only)")
 @_KIT
 def grade_cmd(
     name: str, submission: Path, out: Path, tasks: tuple[str, ...], public_only: bool,
-    kit: Path | None,
+    no_sandbox: bool, kit: Path | None,
 ) -> None:
     """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # results are written either way
     try:
         results = grade(kit or find_kit(), name, submission, out, public_only=public_only,
-                        tasks=tasks)
+                        tasks=tasks, sandbox=not no_sandbox)
     except GradingInterrupted as exc:
         click.echo(f"autograder: {exc}", err=True)
         sys.exit(130)
