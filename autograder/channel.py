@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -142,7 +143,11 @@ def encode(value: Any, to_ref: Callable[[Any], Ref] | None = None) -> bytes:
                 raise ChannelError(f"arrays of dtype {array.dtype} may not cross the channel")
             array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
             buffers.append(array.tobytes())
-            return {"__nd__": len(buffers) - 1, "dtype": array.dtype.str, "shape": list(array.shape)}
+            return {
+                "__nd__": len(buffers) - 1,
+                "dtype": array.dtype.str,
+                "shape": list(array.shape),
+            }
         if to_ref is not None:
             return walk(to_ref(v), depth)
         raise ChannelError(f"a {type(v).__name__} may not cross the channel")

@@ -130,7 +130,9 @@ def score_table(kit: Path, name: str, results: list[ClassResult]) -> list[str]:
     lines = [head, "-" * len(head)]
     for r in results:
         if r.results is None:
-            lines.append(f"{r.student:<{width}} {'':>{6 * len(tasks)}}  {'':>6}  error: {r.message}")
+            lines.append(
+                f"{r.student:<{width}} {'':>{6 * len(tasks)}}  {'':>6}  error: {r.message}"
+            )
             continue
         scores = _task_scores(r.results)
         cells = " ".join(f"{scores.get(t, 0.0):>5g}" for t in tasks)

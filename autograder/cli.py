@@ -44,8 +44,10 @@ def _student_copy(name: str, path: Path | None) -> Path:
     for folder in candidates:
         if folder is not None and (folder / "tasks.toml").is_file() and folder.name == name:
             return folder.resolve()
-    _fail(f"cannot find your copy of {name} (looked in {', '.join(map(str, candidates))}); "
-          "run from the folder above it or give --path")
+    _fail(
+        f"cannot find your copy of {name} (looked in {', '.join(map(str, candidates))}); "
+        "run from the folder above it or give --path"
+    )
     raise AssertionError  # unreachable
 
 
@@ -86,14 +88,26 @@ def release_cmd(names: tuple[str, ...], check: bool, kit: Path | None) -> None:
 @click.option("--no-sandbox", is_flag=True, help="no namespaces or cgroup (debugging only)")
 @_KIT
 def grade_cmd(
-    name: str, submission: Path, out: Path, tasks: tuple[str, ...], public_only: bool,
-    no_sandbox: bool, kit: Path | None,
+    name: str,
+    submission: Path,
+    out: Path,
+    tasks: tuple[str, ...],
+    public_only: bool,
+    no_sandbox: bool,
+    kit: Path | None,
 ) -> None:
     """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # results are written either way
     try:
-        results = grade(kit or find_kit(), name, submission, out, public_only=public_only,
-                        tasks=tasks, sandbox=not no_sandbox)
+        results = grade(
+            kit or find_kit(),
+            name,
+            submission,
+            out,
+            public_only=public_only,
+            tasks=tasks,
+            sandbox=not no_sandbox,
+        )
     except GradingInterrupted as exc:
         click.echo(f"autograder: {exc}", err=True)
         sys.exit(130)
@@ -118,8 +132,14 @@ def check_cmd(name: str, tasks: tuple[str, ...], path: Path | None) -> None:
         _fail(str(exc))
     with tempfile.TemporaryDirectory(prefix="ag-check-") as tmp:
         try:
-            rows = run_tests(folder / "tests", folder.parent, Path(tmp) / "results.jsonl",
-                             mode="inprocess", tasks=tasks, public_only=True).rows
+            rows = run_tests(
+                folder / "tests",
+                folder.parent,
+                Path(tmp) / "results.jsonl",
+                mode="inprocess",
+                tasks=tasks,
+                public_only=True,
+            ).rows
         except GradingError as exc:
             _fail(str(exc))
     for line in task_table(rows, [assignment]):

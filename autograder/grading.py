@@ -155,7 +155,9 @@ def collect_editable(source: Path, assignment: Assignment) -> tuple[dict[str, by
                     with zf.open(info) as fh:
                         data = fh.read(MAX_FILE_BYTES + 1)
                     if len(data) > MAX_FILE_BYTES:
-                        notes.append(f"{info.filename} left out: larger than {MAX_FILE_BYTES} bytes")
+                        notes.append(
+                            f"{info.filename} left out: larger than {MAX_FILE_BYTES} bytes"
+                        )
                         continue
                     found[name] = data
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -294,8 +296,9 @@ def run_tests(
     for test in collected:
         if test["nodeid"] not in finished:
             rows.append(
-                dict(test, event="test", status="not_graded", score=0.0, duration=0.0,
-                     message=reason)
+                dict(
+                    test, event="test", status="not_graded", score=0.0, duration=0.0, message=reason
+                )
             )
     order = {t["nodeid"]: i for i, t in enumerate(collected)}
     rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))

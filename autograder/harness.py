@@ -16,7 +16,8 @@ process for official grading); the test file is the same in both modes.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

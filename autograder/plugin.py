@@ -52,10 +52,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--task", action="append", default=[], help="grade only this task id")
     group.addoption("--public-only", action="store_true", help="skip hidden tests")
     group.addoption("--results", help="write one JSON line per graded test to this file")
-    group.addoption("--sandbox", choices=("on", "off"), default="on",
-                    help="isolate the proxied worker (namespaces, cgroup, limits)")
-    group.addoption("--hide", action="append", default=[],
-                    help="a folder the proxied worker must not see (repeatable)")
+    group.addoption(
+        "--sandbox",
+        choices=("on", "off"),
+        default="on",
+        help="isolate the proxied worker (namespaces, cgroup, limits)",
+    )
+    group.addoption(
+        "--hide",
+        action="append",
+        default=[],
+        help="a folder the proxied worker must not see (repeatable)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

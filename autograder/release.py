@@ -302,7 +302,9 @@ def release(kit: Path, names: list[str] | None = None, out: Path | None = None) 
             secret, public = build_assignment(src, staged)
             leaks = leak_check(staged, secret, public)
             if leaks:
-                raise ReleaseError(f"{name}: solution or hidden lines in the release:\n" + "\n".join(leaks))
+                raise ReleaseError(
+                    f"{name}: solution or hidden lines in the release:\n" + "\n".join(leaks)
+                )
             target = out / name
             if target.exists():
                 shutil.rmtree(target)
@@ -322,7 +324,11 @@ def check_release(kit: Path, names: list[str] | None = None) -> list[str]:
             old = current / folder.name
             new_files = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()}
             old_files = (
-                {p.relative_to(old) for p in old.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+                {
+                    p.relative_to(old)
+                    for p in old.rglob("*")
+                    if p.is_file() and "__pycache__" not in p.parts
+                }
                 if old.is_dir()
                 else set()
             )

@@ -104,7 +104,10 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str =
     libc = _libc()
     _check(
         libc.mount(
-            source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            flags,
             data.encode() if data else None,
         ),
         f"mount {target}",
@@ -140,7 +143,9 @@ def probe_protections() -> dict[str, str]:
     status = {}
     if not sys.platform.startswith("linux"):
         off = "off: not Linux"
-        return dict.fromkeys(["namespaces", "user", "cgroup", "memory"], off) | {"memory": "polling"}
+        return dict.fromkeys(["namespaces", "user", "cgroup", "memory"], off) | {
+            "memory": "polling"
+        }
     pid = os.fork()
     if pid == 0:  # try the namespaces in a throwaway child
         try:
@@ -407,8 +412,13 @@ def _hide(config: SandboxConfig) -> None:
     for folder in sorted(set(config.hide), key=len):
         if os.path.isdir(folder):
             inside = workspace.startswith(os.path.join(os.path.realpath(folder), ""))
-            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV | (0 if inside else MS_RDONLY),
-                   "size=1m,mode=755")
+            _mount(
+                "tmpfs",
+                folder,
+                "tmpfs",
+                MS_NOSUID | MS_NODEV | (0 if inside else MS_RDONLY),
+                "size=1m,mode=755",
+            )
     if not os.path.isdir(workspace):
         os.makedirs(workspace)
         _mount(f"/proc/self/fd/{keep}", workspace, None, MS_BIND | MS_REC)

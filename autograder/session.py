@@ -303,4 +303,3 @@ class WorkerSession(Session):
     def close(self) -> None:
         self._stop()
         shutil.rmtree(self._scratch, ignore_errors=True)
-

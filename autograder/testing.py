@@ -8,7 +8,8 @@ a ``detail`` with values; the grader shows the detail only for public tests.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

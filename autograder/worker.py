@@ -45,17 +45,25 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
     message = str(exc)
     kind = type(exc).__name__
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
-        kind, message = "LimitExceeded", "the file-size limit (printed output included) was exceeded"
-    elif isinstance(exc, OSError) and exc.errno == errno.EAGAIN and frames and any(
-        word in (frames[-1].line or "") for word in ("fork", "Popen", "Thread", "start", "spawn")
+        kind, message = (
+            "LimitExceeded",
+            "the file-size limit (printed output included) was exceeded",
+        )
+    elif (
+        isinstance(exc, OSError)
+        and exc.errno == errno.EAGAIN
+        and frames
+        and any(
+            word in (frames[-1].line or "")
+            for word in ("fork", "Popen", "Thread", "start", "spawn")
+        )
     ):
         kind, message = "LimitExceeded", "the limit of processes and threads was reached"
     return {
         "type": kind,
         "message": message[:2000],
         "where": where,
-        "not_attempted": isinstance(exc, NotImplementedError)
-        and bool(_TASK_PREFIX.match(message)),
+        "not_attempted": isinstance(exc, NotImplementedError) and bool(_TASK_PREFIX.match(message)),
     }
 
 

@@ -1,4 +1,4 @@
-"""Every assignment: reference full marks, skeleton zero, mutants caught, variants full, notebook runs.
+"""Every assignment: reference full, skeleton zero, mutants caught, variants full, notebook runs.
 
 Each grading runs in processes of its own (``autograder.grading``), proxied like official grading,
 so the solutions and the release are never imported into one process.
@@ -45,8 +45,11 @@ def test_reference_scores_full_marks(name: str, tmp_path: Path):
 def test_untouched_skeleton_scores_zero_and_every_test_is_not_attempted(name, tmp_path):
     results = grade(KIT, name, KIT / "assignments" / name, tmp_path / "r.json")
     assert results["score"] == 0
-    late = [t["name"] for t in results["tests"] if not t["output"].startswith("Not attempted:")
-            and not t["output"].startswith("Skipped")]
+    late = [
+        t["name"]
+        for t in results["tests"]
+        if not t["output"].startswith("Not attempted:") and not t["output"].startswith("Skipped")
+    ]
     assert late == []
 
 
@@ -72,14 +75,16 @@ def test_mutant_fails_its_task_with_its_phrase_and_variant_scores_full(name, pat
         assert failed == [], f"variant ({patch.how}) must score full marks"
         return
     results = grade(KIT, name, root / name, tmp_path / "r.json", tasks=(patch.task,))
-    assert _scores(results)[patch.task] < load_tasks(KIT / "solutions" / name).task(
-        patch.task
-    ).points, f"mutant ({patch.description}) was not caught"
+    assert (
+        _scores(results)[patch.task] < load_tasks(KIT / "solutions" / name).task(patch.task).points
+    ), f"mutant ({patch.description}) was not caught"
     messages = [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
     assert any(patch.phrase.lower() in m.lower() for m in messages), (patch.phrase, messages)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if (KIT / "solutions" / n / f"{n}.ipynb").exists()])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if (KIT / "solutions" / n / f"{n}.ipynb").exists()]
+)
 def test_notebook_runs_top_to_bottom_on_the_reference(name: str):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

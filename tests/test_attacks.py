@@ -57,7 +57,8 @@ for path in glob.glob('/tmp/**/results.json*', recursive=True) + ['../results.js
         open(path, 'w').write('{"score": 1000}')
     except OSError:
         pass
-""" + WRONG,
+"""
+            + WRONG,
             "import glob\n",
         ),
         "Scaler.apply(x)",
@@ -88,10 +89,13 @@ for path in glob.glob('/tmp/**/results.json*', recursive=True) + ['../results.js
         ),
         "expected a numpy array",
     ),
-    "object_dtype_array": (_apply("return np.array([object()] * len(x), dtype=object)"),
-                           "could not be sent back"),
+    "object_dtype_array": (
+        _apply("return np.array([object()] * len(x), dtype=object)"),
+        "could not be sent back",
+    ),
     "deeply_nested_reply": (
-        _apply("v = []\nfor _ in range(100):\n    v = [v]\nreturn v"), "could not be sent back"
+        _apply("v = []\nfor _ in range(100):\n    v = [v]\nreturn v"),
+        "could not be sent back",
     ),
     "garbage_on_the_channel": (
         _apply(
@@ -103,7 +107,8 @@ for fd in os.listdir('/proc/self/fd'):
     except OSError:
         pass
 time.sleep(1)
-""" + WRONG
+"""
+            + WRONG
         ),
         "malformed reply",
     ),
@@ -130,9 +135,7 @@ while True:
         "limit of processes and threads",
     ),
     "setsid_process_outlives_worker": (
-        _apply(
-            f"subprocess.Popen(['sleep', '300', '{MARK}'], start_new_session=True)\n" + WRONG
-        ),
+        _apply(f"subprocess.Popen(['sleep', '300', '{MARK}'], start_new_session=True)\n" + WRONG),
         "Scaler.apply(x)",
     ),
     "print_a_gigabyte": (
@@ -158,7 +161,8 @@ for path in found:
         space = {}
         exec(open(path).read(), space)
         return space['Scaler'](self.factor).apply(x)
-""" + WRONG,
+"""
+            + WRONG,
             "import glob\n",
         ),
         "Scaler.apply(x)",
@@ -171,7 +175,8 @@ try:
     socket.create_connection(('127.0.0.1', port), timeout=1).sendall(b'leak')
 except OSError:
     pass
-""" + WRONG
+"""
+            + WRONG
         ),
         "Scaler.apply(x)",
     ),
@@ -187,9 +192,7 @@ except OSError:
         "Scaler.apply(x)",
     ),
     "sleeping_background_thread": (
-        _apply(
-            "threading.Thread(target=time.sleep, args=(600,), daemon=False).start()\n" + WRONG
-        ),
+        _apply("threading.Thread(target=time.sleep, args=(600,), daemon=False).start()\n" + WRONG),
         "Scaler.apply(x)",
     ),
 }
@@ -274,8 +277,9 @@ def test_attack_is_contained(name, fixture_kit: Path, tmp_path: Path, listener, 
 def test_protections_are_on_when_grading_as_root(fixture_kit: Path, tmp_path: Path):
     if os.geteuid() != 0:
         pytest.skip("namespaces and cgroups need root")
-    results = grade(fixture_kit, "fx_ops", fixture_kit / "solutions" / "fx_ops",
-                    tmp_path / "r.json")
+    results = grade(
+        fixture_kit, "fx_ops", fixture_kit / "solutions" / "fx_ops", tmp_path / "r.json"
+    )
     status = results["extra_data"]["protections"]
     assert status["namespaces"] == "on" and status["cgroup"] == "on"
     assert status["memory"] == "cgroup"
@@ -283,8 +287,13 @@ def test_protections_are_on_when_grading_as_root(fixture_kit: Path, tmp_path: Pa
 
 
 def test_grading_with_protections_off_still_works_and_says_so(fixture_kit, tmp_path):
-    results = grade(fixture_kit, "fx_ops", fixture_kit / "solutions" / "fx_ops",
-                    tmp_path / "r.json", sandbox=False)
+    results = grade(
+        fixture_kit,
+        "fx_ops",
+        fixture_kit / "solutions" / "fx_ops",
+        tmp_path / "r.json",
+        sandbox=False,
+    )
     assert results["score"] == results["max_score"] == 10
     assert "Protections off: namespaces off: switched off" in results["output"]
     assert set(results["extra_data"]["protections"]) >= {"namespaces", "user", "cgroup"}
@@ -296,9 +305,14 @@ def test_memory_polling_fallback_stops_a_hog(fixture_kit: Path, tmp_path: Path, 
     monkeypatch.setattr(sandbox, "_cgroup_dirs", lambda: {})
     limits = sandbox.Limits(memory_mb=300)
     guard = sandbox.Sandbox(limits)
-    proc = subprocess.Popen([sys.executable, "-c",
-                             "b = []\nwhile True: b.append(bytearray(64 << 20)); "
-                             "b[-1][::4096] = b'x' * len(b[-1][::4096])"])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "b = []\nwhile True: b.append(bytearray(64 << 20)); "
+            "b[-1][::4096] = b'x' * len(b[-1][::4096])",
+        ]
+    )
     guard.watch(proc.pid)
     assert proc.wait(timeout=60) == -9
     assert guard.out_of_memory()
@@ -321,8 +335,11 @@ def test_zip_traversal_symlink_and_bomb_are_ignored(fixture_kit: Path, tmp_path:
     honest = (fixture_kit / "solutions" / "fx_ops" / "ops.py").read_bytes()
     archive = _zip(
         tmp_path / "evil.zip",
-        {"../../fx_ops/ops.py": b"raise SystemExit\n", "fx_ops/ops.py": honest,
-         "fx_ops/scaler.py": b"0" * (300 << 20)},
+        {
+            "../../fx_ops/ops.py": b"raise SystemExit\n",
+            "fx_ops/ops.py": honest,
+            "fx_ops/scaler.py": b"0" * (300 << 20),
+        },
         link="fx_ops/scaler.py.lnk",
     )
     assert archive.stat().st_size < 2 << 20
@@ -336,8 +353,9 @@ def test_zip_traversal_symlink_and_bomb_are_ignored(fixture_kit: Path, tmp_path:
 
 
 @pytest.mark.parametrize("name", ["read_and_run_the_reference", "connect_to_local_listener"])
-def test_the_same_attacks_succeed_without_the_sandbox(name, fixture_kit, tmp_path, listener,
-                                                      monkeypatch):
+def test_the_same_attacks_succeed_without_the_sandbox(
+    name, fixture_kit, tmp_path, listener, monkeypatch
+):
     """Proof that the corpus attacks for real: with the protections off they work."""
     monkeypatch.setenv("AGATTACK_KIT", str(fixture_kit))
     student = tmp_path / "student" / "fx_ops"

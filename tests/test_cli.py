@@ -20,16 +20,21 @@ def test_check_shows_a_table_by_task_for_the_skeleton_and_the_solution(fixture_k
     assert skeleton.returncode == 1
     assert "1.1    Add arrays" in skeleton.stdout and "not attempted" in skeleton.stdout
     assert "0 / 2" in skeleton.stdout  # public points of task 1.1 only
-    solved = _run(["check", "fx_ops", "--task", "1.2", "--path",
-                   str(fixture_kit / "solutions" / "fx_ops")], cwd=fixture_kit)
+    solved = _run(
+        ["check", "fx_ops", "--task", "1.2", "--path", str(fixture_kit / "solutions" / "fx_ops")],
+        cwd=fixture_kit,
+    )
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert "1.2" in solved.stdout and "1.1    Add" not in solved.stdout
 
 
 def test_check_reports_a_failing_task_with_its_message(own_fixture_kit: Path):
     ops = own_fixture_kit / "assignments" / "fx_ops" / "ops.py"
-    ops.write_text(ops.read_text().replace(
-        "    raise NotImplementedError('1.1: add a and b element-wise.')", "    out = a - b"))
+    ops.write_text(
+        ops.read_text().replace(
+            "    raise NotImplementedError('1.1: add a and b element-wise.')", "    out = a - b"
+        )
+    )
     done = _run(["check", "fx_ops"], cwd=own_fixture_kit / "assignments" / "fx_ops")
     assert done.returncode == 1
     assert "add(a, b): " in done.stdout and "max abs error" in done.stdout
@@ -50,8 +55,18 @@ def test_pack_zips_only_editable_files_and_names_untouched_tasks(own_fixture_kit
     assert "still untouched stubs in tasks: 1.2" in done.stdout
     with zipfile.ZipFile(tmp_path / "s.zip") as zf:
         assert sorted(zf.namelist()) == ["fx_ops/ops.py", "fx_ops/scaler.py"]
-    graded = _run(["grade", "--kit", str(own_fixture_kit), "fx_ops", str(tmp_path / "s.zip"),
-                   "--out", str(tmp_path / "r.json")], cwd=tmp_path)
+    graded = _run(
+        [
+            "grade",
+            "--kit",
+            str(own_fixture_kit),
+            "fx_ops",
+            str(tmp_path / "s.zip"),
+            "--out",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=tmp_path,
+    )
     assert graded.returncode == 0 and "score 4 / 10" in graded.stdout
 
 
@@ -60,10 +75,19 @@ def test_grade_class_writes_gradebook_and_resumes(fixture_kit: Path, tmp_path: P
     for name, tree in (("ada", "solutions"), ("bob", "assignments")):
         (subs / name / "fx_ops").mkdir(parents=True)
         for f in ("ops.py", "scaler.py"):
-            (subs / name / "fx_ops" / f).write_bytes((fixture_kit / tree / "fx_ops" / f).read_bytes())
+            (subs / name / "fx_ops" / f).write_bytes(
+                (fixture_kit / tree / "fx_ops" / f).read_bytes()
+            )
     (subs / "cat.zip").write_bytes(b"broken")
-    args = ["grade-class", "--kit", str(fixture_kit), "fx_ops", str(subs), "--out",
-            str(tmp_path / "graded")]
+    args = [
+        "grade-class",
+        "--kit",
+        str(fixture_kit),
+        "fx_ops",
+        str(subs),
+        "--out",
+        str(tmp_path / "graded"),
+    ]
     first = _run(args, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     with open(tmp_path / "graded" / "gradebook.csv") as fh:
@@ -79,8 +103,10 @@ def test_grade_class_writes_gradebook_and_resumes(fixture_kit: Path, tmp_path: P
 
 
 def test_demo_grades_reference_skeleton_and_mutants(own_fixture_kit: Path, tmp_path: Path):
-    done = _run(["demo", "fx_ops", "--kit", str(own_fixture_kit), "--out", str(tmp_path / "d")],
-                cwd=tmp_path)
+    done = _run(
+        ["demo", "fx_ops", "--kit", str(own_fixture_kit), "--out", str(tmp_path / "d")],
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     assert "10/10" in lines["reference"] and "0/10" in lines["skeleton"]

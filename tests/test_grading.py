@@ -40,11 +40,17 @@ def test_reference_scores_full_marks_in_gradescope_format(fixture_kit: Path, tmp
     assert results["score"] == results["max_score"] == 10
     assert results["execution_time"] > 0
     for test in results["tests"]:
-        assert set(test) == {"name", "number", "score", "max_score", "status", "output",
-                             "visibility"}
+        assert set(test) == {
+            "name",
+            "number",
+            "score",
+            "max_score",
+            "status",
+            "output",
+            "visibility",
+        }
         assert test["status"] == "passed" and test["score"] == test["max_score"]
-    assert set(results) == {"score", "max_score", "execution_time", "output", "tests",
-                            "extra_data"}
+    assert set(results) == {"score", "max_score", "execution_time", "output", "tests", "extra_data"}
     visibility = {t["name"]: t["visibility"] for t in results["tests"]}
     assert visibility["1.1 Add arrays: test_add_hidden_large_values"] == "after_published"
     assert visibility["1.1 Add arrays: test_add_values[shape0]"] == "visible"
@@ -52,8 +58,9 @@ def test_reference_scores_full_marks_in_gradescope_format(fixture_kit: Path, tmp
 
 
 def test_untouched_release_scores_zero_all_not_attempted(fixture_kit: Path, tmp_path: Path):
-    results = grade(fixture_kit, "fx_ops", fixture_kit / "assignments" / "fx_ops",
-                    tmp_path / "r.json")
+    results = grade(
+        fixture_kit, "fx_ops", fixture_kit / "assignments" / "fx_ops", tmp_path / "r.json"
+    )
     assert results["score"] == 0 and results["max_score"] == 10
     assert all(t["output"].startswith("Not attempted: 1.") for t in results["tests"])
 
@@ -75,8 +82,10 @@ def test_module_raising_at_import_is_graded(fixture_kit, tmp_path):
 
 
 def test_hang_is_stopped_by_the_wall_clock_and_other_tasks_still_score(fixture_kit, tmp_path):
-    hang = (fixture_kit / "solutions" / "fx_ops" / "scaler.py").read_text().replace(
-        "        self.calls += 1\n", "        while True:\n            pass\n"
+    hang = (
+        (fixture_kit / "solutions" / "fx_ops" / "scaler.py")
+        .read_text()
+        .replace("        self.calls += 1\n", "        while True:\n            pass\n")
     )
     sub = _student(tmp_path, fixture_kit, {"scaler.py": hang})
     results = grade(fixture_kit, "fx_ops", sub, tmp_path / "r.json")
@@ -119,8 +128,17 @@ def test_unusable_submission_is_a_clear_error(fixture_kit, tmp_path, make, probl
 
 def test_cli_exit_status(fixture_kit, tmp_path):
     cmd = [sys.executable, "-m", "autograder.cli", "grade", "--kit", str(fixture_kit)]
-    ok = subprocess.run(cmd + ["fx_ops", str(fixture_kit / "assignments" / "fx_ops"), "--out",
-                               str(tmp_path / "r.json")], capture_output=True, text=True)
+    ok = subprocess.run(
+        cmd
+        + [
+            "fx_ops",
+            str(fixture_kit / "assignments" / "fx_ops"),
+            "--out",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and "score 0 / 10" in ok.stdout
     bad = subprocess.run(cmd + ["hw9_nothing", str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown assignment 'hw9_nothing'" in bad.stderr
@@ -141,10 +159,12 @@ def test_in_process_and_proxied_modes_agree(fixture_kit, tmp_path):
 def test_hidden_feedback_shows_the_error_but_no_expected_values(fixture_kit, tmp_path):
     sub = _student(tmp_path, fixture_kit, {"ops.py": "def add(a, b):\n    return a * 0 + 1.0\n"})
     results = grade(fixture_kit, "fx_ops", sub, tmp_path / "r.json")
-    hidden = [t for t in results["tests"] if t["visibility"] == "after_published"
-              and t["number"] == "1.1"][0]
-    public = [t for t in results["tests"] if t["visibility"] == "visible"
-              and t["number"] == "1.1"][0]
+    hidden = [
+        t for t in results["tests"] if t["visibility"] == "after_published" and t["number"] == "1.1"
+    ][0]
+    public = [t for t in results["tests"] if t["visibility"] == "visible" and t["number"] == "1.1"][
+        0
+    ]
     assert "max abs error" in hidden["output"] and "expected" not in hidden["output"]
     assert "received" in public["output"] and "expected" in public["output"]
     assert "np.full" not in hidden["output"] and "def test" not in hidden["output"]
@@ -152,10 +172,19 @@ def test_hidden_feedback_shows_the_error_but_no_expected_values(fixture_kit, tmp
 
 def test_two_trees_in_one_pytest_run_are_refused(fixture_kit, tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib",
-         str(fixture_kit / "solutions" / "fx_ops" / "tests"),
-         str(fixture_kit / "assignments" / "fx_ops" / "tests")],
-        capture_output=True, text=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            str(fixture_kit / "solutions" / "fx_ops" / "tests"),
+            str(fixture_kit / "assignments" / "fx_ops" / "tests"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert done.returncode != 0 and "two trees in one run" in done.stdout + done.stderr
 
@@ -163,8 +192,9 @@ def test_two_trees_in_one_pytest_run_are_refused(fixture_kit, tmp_path):
 def test_solutions_and_release_graded_in_separate_processes_in_one_test(fixture_kit, tmp_path):
     scores = {}
     for tree in ("solutions", "assignments"):
-        results = grade(fixture_kit, "fx_ops", fixture_kit / tree / "fx_ops",
-                        tmp_path / f"{tree}.json")
+        results = grade(
+            fixture_kit, "fx_ops", fixture_kit / tree / "fx_ops", tmp_path / f"{tree}.json"
+        )
         scores[tree] = results["score"] / results["max_score"]
     assert scores == {"solutions": 1.0, "assignments": 0.0}
 
@@ -176,8 +206,13 @@ def test_fixture_mutants_fail_their_task_and_variants_score_full(fixture_kit, tm
     assert patches
     for patch in patches:
         root = apply_patch(src, patch, tmp_path / patch.name)
-        results = grade(fixture_kit, "fx_ops", root / "fx_ops", tmp_path / f"{patch.name}.json",
-                        tasks=(patch.task,) if kind == "mutant" else ())
+        results = grade(
+            fixture_kit,
+            "fx_ops",
+            root / "fx_ops",
+            tmp_path / f"{patch.name}.json",
+            tasks=(patch.task,) if kind == "mutant" else (),
+        )
         if kind == "variant":
             assert results["score"] == results["max_score"] == 10, patch.name
             continue
@@ -190,13 +225,33 @@ def test_interrupted_grading_still_writes_results(fixture_kit, tmp_path):
     import signal
     import time
 
-    slow = (fixture_kit / "solutions" / "fx_ops" / "scaler.py").read_text().replace(
-        "        self.calls += 1\n", "        self.calls += 1\n        import time; time.sleep(3)\n")
+    slow = (
+        (fixture_kit / "solutions" / "fx_ops" / "scaler.py")
+        .read_text()
+        .replace(
+            "        self.calls += 1\n",
+            "        self.calls += 1\n        import time; time.sleep(3)\n",
+        )
+    )
     sub = _student(tmp_path, fixture_kit, {"scaler.py": slow})
     out = tmp_path / "r.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "autograder.cli", "grade", "--kit", str(fixture_kit), "fx_ops",
-         str(sub), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "grade",
+            "--kit",
+            str(fixture_kit),
+            "fx_ops",
+            str(sub),
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(4.5)  # the first test is done, a slow 1.2 test is running
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)

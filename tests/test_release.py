@@ -20,14 +20,14 @@ from autograder.release import (
     strip_regions,
 )
 
-SOURCE = '''def f(x):
+SOURCE = """def f(x):
     out = None
     # TODO(1.1): double x.
     ### BEGIN SOLUTION
     out = 2 * x
     ### END SOLUTION
     return out
-'''
+"""
 
 
 def test_region_becomes_a_raise_naming_task_and_todo():
@@ -141,5 +141,7 @@ def test_the_kits_own_release_is_in_sync(kit_root: Path):
 def test_fixture_kit_is_not_copied_around(kit_root: Path):
     # the fixture's release exists only in temporary folders
     assert not (kit_root / "tests" / "fixtures" / "kit" / "assignments").exists()
-    shutil.rmtree(kit_root / "tests" / "fixtures" / "kit" / "solutions" / "fx_ops" / "__pycache__",
-                  ignore_errors=True)
+    shutil.rmtree(
+        kit_root / "tests" / "fixtures" / "kit" / "solutions" / "fx_ops" / "__pycache__",
+        ignore_errors=True,
+    )

@@ -18,7 +18,7 @@ from autograder.session import (
     WorkerSession,
 )
 
-MODULE = '''
+MODULE = """
 import os, sys, time
 import numpy as np
 
@@ -62,7 +62,7 @@ def exit_politely():
 
 def rand():
     return float(np.random.rand())
-'''
+"""
 
 
 @pytest.fixture(params=["inprocess", "proxied"])
@@ -71,8 +71,10 @@ def session(request, tmp_path: Path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "mod.py").write_text(textwrap.dedent(MODULE))
-    made = InProcessSession(str(tmp_path)) if request.param == "inprocess" else WorkerSession(
-        str(tmp_path)
+    made = (
+        InProcessSession(str(tmp_path))
+        if request.param == "inprocess"
+        else WorkerSession(str(tmp_path))
     )
     harness.set_session(made)
     yield made

@@ -61,16 +61,21 @@ def _write_tasks(folder: Path, body: str) -> Path:
     return folder
 
 
-GOOD = '[assignment]\nid = "demo_hw"\ntitle = "t"\n[[tasks]]\nid = "1.1"\ntitle = "a"\n' \
-       'points = 2\nmodule = "m"\n'
+GOOD = (
+    '[assignment]\nid = "demo_hw"\ntitle = "t"\n[[tasks]]\nid = "1.1"\ntitle = "a"\n'
+    'points = 2\nmodule = "m"\n'
+)
 
 
 def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
     assignment = load_tasks(_write_tasks(tmp_path / "demo_hw", GOOD))
     assert assignment.editable_files == ("m.py",) and assignment.total_points == 2
     with pytest.raises(TasksError, match="unknown key"):
-        load_tasks(_write_tasks(tmp_path / "demo2",
-                                GOOD.replace('id = "demo_hw"', 'id = "demo2"\ncolour = 1')))
+        load_tasks(
+            _write_tasks(
+                tmp_path / "demo2", GOOD.replace('id = "demo_hw"', 'id = "demo2"\ncolour = 1')
+            )
+        )
 
 
 @pytest.mark.parametrize(

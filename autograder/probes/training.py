@@ -51,6 +51,6 @@ def tf_small_run(seed: int = 0, steps: int = 30) -> np.ndarray:
         with tf.GradientTape() as tape:
             logits = tf.nn.relu(x @ w1) @ w2
             loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(y, logits))
-        opt.apply_gradients(zip(tape.gradient(loss, [w1, w2]), [w1, w2]))
+        opt.apply_gradients(zip(tape.gradient(loss, [w1, w2]), [w1, w2], strict=True))
         losses.append(float(loss))
     return np.array(losses)
