@@ -1,10 +1,11 @@
 """Public tests of task 1.9: build_mlp, train_step, and the whole MLP learning digits.
 
 The digits threshold comes from benchmarks/hw1_digits_seeds.py (reference solution, training
-seeds 0..9, split seed 0): test accuracy min 0.9721, mean 0.9749. The graded threshold 0.95
-leaves a margin of about 8 test images for a correct implementation that initialises or
-shuffles differently.
-"""
+seeds 0..9, split seed 0, the configuration of test_digits_accuracy): test accuracy per seed
+0.9749 0.9721 0.9777 0.9721 0.9777 0.9666 0.9721 0.9694 0.9666 0.9721, min 0.9666, mean 0.9721.
+The graded threshold 0.95 is 5 test images (of 359) below the worst seed and about 5 standard
+deviations below the mean, so a correct implementation that initialises or shuffles differently
+passes (the variant training_written_differently checks one)."""
 
 import numpy as np
 import pytest
