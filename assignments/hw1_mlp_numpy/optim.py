@@ -1,0 +1,94 @@
+"""Optimisers (tasks 1.7 and 1.8), with PyTorch's conventions.
+
+The optimiser contract:
+
+- ``step(layers)`` updates, for every layer in ``layers`` and every key k of ``layer.params``,
+  the parameter ``layer.params[k]`` from the gradient ``layer.grads[k]`` (same shape, float64).
+- Weight decay is L2 regularisation added to the gradient: ``g = grads[k] + weight_decay * p``.
+- State (momentum buffers, moment estimates, step counts) is kept per parameter, that is per
+  (layer, key), in ``self.state``: a dict keyed by ``(id(layer), key)``, each value a dict.
+  The layers must live as long as the optimiser (a network keeps them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["SGD", "Adam"]
+
+
+class SGD:
+    """Stochastic gradient descent with momentum and weight decay, as ``torch.optim.SGD``.
+
+    For each parameter p with gradient g (no dampening, no Nesterov)::
+
+        g = g + weight_decay * p
+        b = g                    on the first step (when momentum != 0)
+        b = momentum * b + g     on later steps
+        p = p - lr * b           (p = p - lr * g when momentum == 0)
+
+    Args:
+        lr: learning rate.
+        momentum: momentum factor mu.
+        weight_decay: L2 penalty added to the gradient.
+    """
+
+    def __init__(self, lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+        self.lr = lr
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.state: dict[tuple[int, str], dict] = {}
+
+    def step(self, layers: list) -> None:
+        """Update the parameters of ``layers`` in place (see the module docstring)."""
+        for layer in layers:
+            for key in layer.params:
+                p = layer.params[key]  # the parameter, any shape
+                g = layer.grads[key]  # its gradient, same shape
+                state = self.state.setdefault((id(layer), key), {})
+                # TODO(1.7): weight decay into g, momentum buffer in state, then update params.
+                raise NotImplementedError('1.7: weight decay into g, momentum buffer in state, then update params.')
+
+
+class Adam:
+    """Adam, as ``torch.optim.Adam`` (weight decay added to the gradient, not AdamW).
+
+    For each parameter p with gradient g, at its step t = 1, 2, ...::
+
+        g = g + weight_decay * p
+        m = beta1 * m + (1 - beta1) * g            (m starts at 0)
+        v = beta2 * v + (1 - beta2) * g**2         (v starts at 0)
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps)   (eps outside the square root)
+
+    Args:
+        lr: learning rate.
+        betas: (beta1, beta2), the decay rates of the first and second moment estimates.
+        eps: added to the denominator, outside the square root.
+        weight_decay: L2 penalty added to the gradient.
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        self.lr = lr
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = eps
+        self.weight_decay = weight_decay
+        self.state: dict[tuple[int, str], dict] = {}
+
+    def step(self, layers: list) -> None:
+        """Update the parameters of ``layers`` in place (see the module docstring)."""
+        beta1, beta2 = self.betas
+        for layer in layers:
+            for key in layer.params:
+                p = layer.params[key]  # the parameter, any shape
+                g = layer.grads[key]  # its gradient, same shape
+                state = self.state.setdefault((id(layer), key), {})
+                # TODO(1.8): weight decay, then m, v and step t in state; bias-corrected update.
+                raise NotImplementedError('1.8: weight decay, then m, v and step t in state; bias-corrected update.')
