@@ -6,23 +6,21 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import click
 
+from autograder.checking import check_folder
 from autograder.grading import (
     GradingError,
     GradingInterrupted,
     assignment_paths,
     find_kit,
     grade,
-    run_tests,
 )
 from autograder.release import ReleaseError, check_release, release
-from autograder.report import task_table
 from autograder.tasks import TasksError, load_tasks
 
 __all__ = ["main"]
@@ -125,31 +123,12 @@ def check_cmd(name: str, tasks: tuple[str, ...], path: Path | None) -> None:
     """Run the public tests of assignment NAME on your copy and show a table by task."""
     folder = _student_copy(name, path)
     try:
-        assignment = load_tasks(folder)
-        for task in tasks:
-            assignment.task(task)
-    except TasksError as exc:
+        result = check_folder(folder, tasks)
+    except (TasksError, GradingError) as exc:
         _fail(str(exc))
-    with tempfile.TemporaryDirectory(prefix="ag-check-") as tmp:
-        try:
-            rows = run_tests(
-                folder / "tests",
-                folder.parent,
-                Path(tmp) / "results.jsonl",
-                mode="inprocess",
-                tasks=tasks,
-                public_only=True,
-            ).rows
-        except GradingError as exc:
-            _fail(str(exc))
-    for line in task_table(rows, [assignment]):
+    for line in result.lines():
         click.echo(line)
-    failing = [r for r in rows if r["status"] not in ("passed", "skipped")]
-    for row in failing[:10]:
-        click.echo(f"\n{row['task']} {row['name']}: {row['message']}")
-    if len(failing) > 10:
-        click.echo(f"\n... and {len(failing) - 10} more; run with --task to focus on one task.")
-    sys.exit(1 if failing else 0)
+    sys.exit(1 if result.failing else 0)
 
 
 _STUB = re.compile(r"raise NotImplementedError\(['\"](\d+(?:\.\d+)*):")

@@ -1,0 +1,99 @@
+"""The student's check: an assignment's public tests on one copy, in a pytest process of its own.
+
+``autograder check``, a notebook's test cells (``autograder.notebook.check_task``) and the
+otter-grader test files (``autograder.otter``) all call ``check_folder`` and show the same lines:
+the table by task, then the first failing tests with their messages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.grading import run_tests
+from autograder.report import task_table
+from autograder.tasks import Assignment, load_tasks
+
+__all__ = ["CheckResult", "check_folder"]
+
+MAX_MESSAGES = 10
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What the public tests said about one copy of an assignment.
+
+    Attributes:
+        assignment: the copy's tasks.
+        rows: one result per public test that ran (the plugin's rows).
+    """
+
+    assignment: Assignment
+    rows: list[dict[str, Any]]
+
+    @property
+    def failing(self) -> list[dict[str, Any]]:
+        """The tests that neither passed nor were skipped."""
+        return [r for r in self.rows if r["status"] not in ("passed", "skipped")]
+
+    def earned(self, task_id: str | None = None) -> float:
+        """Points earned by the public tests (of one task, or all)."""
+        return sum(r["score"] for r in self._counted(task_id))
+
+    def possible(self, task_id: str | None = None) -> float:
+        """Points the public tests that count are worth (skipped tests do not count)."""
+        return sum(r["points"] for r in self._counted(task_id))
+
+    def _counted(self, task_id: str | None) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.rows
+            if r["status"] != "skipped" and (task_id is None or r["task"] == task_id)
+        ]
+
+    def lines(self) -> list[str]:
+        """The table by task, then up to ``MAX_MESSAGES`` failing tests, each after a blank line."""
+        out = task_table(self.rows, [self.assignment])
+        for row in self.failing[:MAX_MESSAGES]:
+            out += ["", f"{row['task']} {row['name']}: {row['message']}"]
+        if len(self.failing) > MAX_MESSAGES:
+            more = len(self.failing) - MAX_MESSAGES
+            out += ["", f"... and {more} more; run with --task to focus on one task."]
+        return out
+
+
+def check_folder(
+    folder: Path, tasks: Sequence[str] = (), *, timeout: float | None = None
+) -> CheckResult:
+    """Run the public tests of the assignment copy ``folder`` (its own ``tests/``).
+
+    The submission is imported in the pytest process (as a student's check does, so the files on
+    disk are what is tested), never in the caller's process.
+
+    Args:
+        folder: the copy, e.g. ``assignments/hw1_mlp_numpy``.
+        tasks: only these task ids; all by default.
+        timeout: seconds for the whole run.
+
+    Raises:
+        autograder.tasks.TasksError: no tasks.toml, or a task id it does not list.
+        autograder.grading.GradingError: the tests could not be collected.
+    """
+    folder = Path(folder).resolve()
+    assignment = load_tasks(folder)
+    for task in tasks:
+        assignment.task(task)
+    with tempfile.TemporaryDirectory(prefix="ag-check-") as tmp:
+        run = run_tests(
+            folder / "tests",
+            folder.parent,
+            Path(tmp) / "results.jsonl",
+            mode="inprocess",
+            tasks=tuple(tasks),
+            public_only=True,
+            timeout=timeout,
+        )
+    return CheckResult(assignment, run.rows)
