@@ -65,12 +65,17 @@ def rand():
 """
 
 
-@pytest.fixture(params=["inprocess", "proxied"])
-def session(request, tmp_path: Path):
-    package = tmp_path / "sess_pkg"
+def _package(tmp_path: Path, source: str = MODULE, name: str = "sess_pkg") -> None:
+    """Write a one-module package ``name`` with ``mod.py`` into tmp_path."""
+    package = tmp_path / name
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    (package / "mod.py").write_text(textwrap.dedent(source))
+
+
+@pytest.fixture(params=["inprocess", "proxied"])
+def session(request, tmp_path: Path):
+    _package(tmp_path)
     made = (
         InProcessSession(str(tmp_path))
         if request.param == "inprocess"
@@ -122,10 +127,7 @@ def test_seed_reaches_the_submission(session):
 
 
 def test_errors_and_stubs_in_proxied_mode(tmp_path):
-    package = tmp_path / "sess_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    _package(tmp_path)
     session = WorkerSession(str(tmp_path))
     harness.set_session(session)
     try:
@@ -155,10 +157,7 @@ def test_errors_and_stubs_in_proxied_mode(tmp_path):
 
 
 def test_in_process_mode_raises_the_original_exception_for_debuggers(tmp_path):
-    package = tmp_path / "sess_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "mod.py").write_text(textwrap.dedent(MODULE))
+    _package(tmp_path)
     harness.set_session(InProcessSession(str(tmp_path)))
     try:
         with pytest.raises(ValueError, match="bad input"):
@@ -168,10 +167,7 @@ def test_in_process_mode_raises_the_original_exception_for_debuggers(tmp_path):
 
 
 def test_import_errors_fail_each_use_with_the_cause(tmp_path):
-    package = tmp_path / "broken_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "mod.py").write_text("def f(:\n    pass\n")
+    _package(tmp_path, "def f(:\n    pass\n", name="broken_pkg")
     session = WorkerSession(str(tmp_path))
     harness.set_session(session)
     try:
