@@ -57,11 +57,47 @@ def main() -> None:
 @main.command("release")
 @click.argument("names", nargs=-1)
 @click.option("--check", is_flag=True, help="only check that assignments/ is up to date")
+@click.option(
+    "--nbgrader",
+    "course",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="lay out this nbgrader course and run generate_assignment (instead of assignments/)",
+)
+@click.option("--course-id", help="nbgrader's course id (with --nbgrader)")
+@click.option(
+    "--cell-timeout",
+    type=click.IntRange(min=1),
+    help="nbgrader's seconds per cell (with --nbgrader; measured by default)",
+)
 @_KIT
-def release_cmd(names: tuple[str, ...], check: bool, kit: Path | None) -> None:
-    """Regenerate assignments/ from solutions/ (all assignments, or NAMES)."""
+def release_cmd(
+    names: tuple[str, ...],
+    check: bool,
+    course: Path | None,
+    course_id: str | None,
+    cell_timeout: int | None,
+    kit: Path | None,
+) -> None:
+    """Regenerate assignments/ from solutions/ (all assignments, or NAMES).
+
+    With --nbgrader COURSE_DIR, lay out an nbgrader course from them instead (source/,
+    nbgrader_config.py) and run nbgrader generate_assignment; no solution or hidden test line may
+    reach COURSE_DIR/release/.
+    """
     kit = kit or find_kit()
     try:
+        if course is not None:
+            from autograder.nbgrader_course import NbgraderError, release_course
+
+            try:
+                folders = release_course(
+                    kit, course, list(names) or None, course_id=course_id, timeout=cell_timeout
+                )
+            except NbgraderError as exc:
+                _fail(str(exc))
+            for folder in folders:
+                click.echo(f"released {folder} (nbgrader generate_assignment, no leak)")
+            return
         if check:
             differ = check_release(kit, list(names) or None)
             if differ:
@@ -173,6 +209,37 @@ def grade_class_cmd(name: str, submissions: Path, out: Path, jobs: int, kit: Pat
     for line in score_table(kit, name, results):
         click.echo(line)
     click.echo(f"gradebook: {out / 'gradebook.csv'}")
+
+
+@main.command("nbgrader-grade")
+@click.argument("course", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("name")
+@click.option("--student", "students", multiple=True, help="grade only this student")
+@click.option("--jobs", type=int, default=2, show_default=True)
+@_KIT
+def nbgrader_grade_cmd(
+    course: Path, name: str, students: tuple[str, ...], jobs: int, kit: Path | None
+) -> None:
+    """Grade COURSE/submitted/*/NAME with the kit; write the scores into nbgrader's gradebook."""
+    from autograder.classroom import score_table
+    from autograder.nbgrader_grading import nbgrader_grade
+
+    kit = kit or find_kit()
+    try:
+        results, changes = nbgrader_grade(
+            kit, course, name, students=students, jobs=jobs, report=click.echo
+        )
+    except GradingError as exc:
+        _fail(str(exc))
+    for line in score_table(kit, name, results):
+        click.echo(line)
+    for change in changes:
+        if change.differs:
+            click.echo(
+                f"{change.student}: the notebook's test cells gave {change.notebook_total:g}, "
+                f"the kit gives {change.kit_total:g} (the kit's score is in the gradebook)"
+            )
+    click.echo(f"wrote {len(changes)} students' task scores to {course / 'gradebook.db'}")
 
 
 @main.command("demo")

@@ -349,10 +349,12 @@ def grade(
     tasks: tuple[str, ...] = (),
     mode: str = "proxied",
     sandbox: bool = True,
+    hide: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Grade one submission and write Gradescope's results.json to ``out``.
 
-    The results also say which protections of the worker were on (``extra_data``).
+    The results also say which protections of the worker were on (``extra_data``). The worker
+    never sees the folder of ``out``, nor the folders in ``hide`` (e.g. other submissions).
 
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.
@@ -374,7 +376,7 @@ def grade(
             public_only=public_only or paths.solution is None,
             timeout=budget,
             sandbox=sandbox,
-            hide=(str(out.resolve().parent),),
+            hide=(str(out.resolve().parent), *hide),
         )
     results = gradescope_results(
         run.rows, paths.assignment, time.monotonic() - start, run.protections

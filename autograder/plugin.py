@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections import defaultdict
@@ -84,10 +85,19 @@ def _root_of(config: pytest.Config, folder: Path) -> Path:
     return Path(given).resolve() if given else folder.parent.resolve()
 
 
+def gpu_present() -> bool:
+    """Whether an NVIDIA GPU is visible (without importing a framework)."""
+    return os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi") is not None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
+    if not gpu_present():
+        for item in items:
+            if item.get_closest_marker("gpu") is not None:
+                item.add_marker(pytest.mark.skip(reason="needs a GPU; none is present"))
     state = config.stash[_STATE]
     folders = {item: _assignment_of(Path(item.path)) for item in items}
     used = {f for f in folders.values() if f is not None}

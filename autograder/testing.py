@@ -162,15 +162,24 @@ def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1
 
 
 def seed_local(seed: int) -> None:
-    """Seed Python's, numpy's and (when imported) torch's and TensorFlow's generators here."""
+    """Seed Python's, numpy's and (when imported) torch's and TensorFlow's generators here.
+
+    Also switches off TF32 and other reduced-precision matrix math, so that results on a GPU
+    agree with the CPU within the tests' tolerances.
+    """
     import sys
 
     random.seed(seed)
     np.random.seed(seed)
     if "torch" in sys.modules:
-        sys.modules["torch"].manual_seed(seed)
+        torch = sys.modules["torch"]
+        torch.manual_seed(seed)
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     if "tensorflow" in sys.modules:
-        sys.modules["tensorflow"].random.set_seed(seed)
+        tf = sys.modules["tensorflow"]
+        tf.random.set_seed(seed)
+        tf.config.experimental.enable_tensor_float_32_execution(False)
 
 
 def seed_everything(seed: int) -> None:

@@ -19,13 +19,20 @@ def _data(seed: int, n: int = 256, d: int = 16) -> tuple[np.ndarray, np.ndarray]
     return x, (x @ w > 0).astype(np.float32)
 
 
-def torch_small_run(seed: int = 0, steps: int = 30) -> np.ndarray:
-    """Train a two-layer PyTorch MLP with Adam; return the loss after each step, (steps,)."""
+def torch_small_run(seed: int = 0, steps: int = 30, device: str = "cpu") -> np.ndarray:
+    """Train a two-layer PyTorch MLP with Adam; return the loss after each step, (steps,).
+
+    Args:
+        seed: seeds the data and the initial weights.
+        steps: optimiser steps.
+        device: ``"cpu"`` or ``"cuda"``.
+    """
     import torch
 
     torch.manual_seed(seed)
-    x, y = (torch.from_numpy(a) for a in _data(seed))
+    x, y = (torch.from_numpy(a).to(device) for a in _data(seed))
     model = torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1))
+    model = model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
     for _ in range(steps):
