@@ -159,7 +159,13 @@ def example_class(kit: Path, name: str, dest: Path, n_mutants: int = 3) -> Path:
 
     keep("reference", paths.solution)
     keep("skeleton", paths.release)
-    for patch in load_patches(paths.solution, "mutant")[:n_mutants]:
+    mutants, tasks_seen = [], set()
+    for patch in load_patches(paths.solution, "mutant"):  # one per task, spread over the tasks
+        if patch.task not in tasks_seen:
+            tasks_seen.add(patch.task)
+            mutants.append(patch)
+    step = max(1, len(mutants) // max(n_mutants, 1))
+    for patch in mutants[::step][:n_mutants]:
         with tempfile.TemporaryDirectory() as tmp:
             root = apply_patch(paths.solution, patch, Path(tmp))
             keep(f"mutant-{patch.name}", root / name)
