@@ -82,14 +82,17 @@ def _digest(folder: Path, files: tuple[str, ...]) -> str:
 
 def _official_results(folder: Path) -> tuple[dict[str, Any], Assignment]:
     """The kit's grading (public and hidden tests, proxied) of the copy, once per file content."""
-    from autograder.grading import assignment_paths, find_kit, grade
+    from autograder.grading import GradingError, assignment_paths, find_kit, grade
 
     kit = find_kit()
-    paths = assignment_paths(kit, folder.name)
-    if paths.solution is None:
+    try:
+        paths = assignment_paths(kit, folder.name)
+    except GradingError:
+        paths = None
+    if paths is None or paths.solution is None:
         raise RuntimeError(
-            f"the hidden tests of {folder.name} are not in {kit}: they exist only in the "
-            "instructor's kit (set AUTOGRADER_KIT to it)"
+            f"the hidden tests of {folder.name} are not in {kit}: they are only in the "
+            "instructor's kit (AUTOGRADER_KIT names it)"
         )
     key = (str(kit), folder.name, _digest(folder, paths.assignment.editable_files))
     if key not in _official:

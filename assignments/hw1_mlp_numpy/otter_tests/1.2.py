@@ -1,0 +1,20 @@
+"""otter-grader test of task 1.2 of hw1_mlp_numpy: ReLU and Sigmoid (10 points).
+
+Generated from tasks.toml by `autograder release`; edit tasks.toml, not this file. It runs the
+public tests of the task in a separate process, as `autograder check hw1_mlp_numpy --task 1.2`
+does, and fails with the same messages.
+"""
+
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "1.2"
+points = 10
+
+
+@test_case(points=10)
+def task_1_2():
+    from autograder.otter import assert_task_passes
+
+    assert_task_passes("hw1_mlp_numpy", "1.2")

@@ -1,0 +1,20 @@
+"""otter-grader test of task 1.4 of hw1_mlp_numpy: Euclidean loss (8 points).
+
+Generated from tasks.toml by `autograder release`; edit tasks.toml, not this file. It runs the
+public tests of the task in a separate process, as `autograder check hw1_mlp_numpy --task 1.4`
+does, and fails with the same messages.
+"""
+
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "1.4"
+points = 8
+
+
+@test_case(points=8)
+def task_1_4():
+    from autograder.otter import assert_task_passes
+
+    assert_task_passes("hw1_mlp_numpy", "1.4")
