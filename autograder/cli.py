@@ -89,6 +89,9 @@ def release_cmd(
         if course is not None:
             from autograder.nbgrader_course import NbgraderError, release_course
 
+            if check:
+                _fail("--check applies to assignments/, not to an nbgrader course")
+
             try:
                 folders = release_course(
                     kit, course, list(names) or None, course_id=course_id, timeout=cell_timeout

@@ -20,6 +20,7 @@ trusted (a cell can silence exceptions, or replace the helper the test cells cal
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -105,7 +106,7 @@ def grade_submitted(
     """
     found = _students(course, name, students)
     out = course / "autograder" / name / "graded"
-    done = [0]
+    lock, done = threading.Lock(), [0]
 
     def one(student: str, folder: Path) -> ClassResult:
         target = out / student / "results.json"
@@ -118,14 +119,15 @@ def grade_submitted(
                 result = ClassResult(student, "graded", results)
             except GradingError as exc:
                 result = ClassResult(student, "error", None, str(exc))
-        done[0] += 1
-        if report is not None:
-            if result.results is None:
-                what = f"error: {result.message}"
-            else:
-                score = f"{result.results['score']:g} / {result.results['max_score']:g}"
-                what = f"{score} ({result.status}, {time.monotonic() - start:.1f} s)"
-            report(f"[{done[0]}/{len(found)}] {student}: {what}")
+        if result.results is None:
+            what = f"error: {result.message}"
+        else:
+            score = f"{result.results['score']:g} / {result.results['max_score']:g}"
+            what = f"{score} ({result.status}, {time.monotonic() - start:.1f} s)"
+        with lock:
+            done[0] += 1
+            if report is not None:
+                report(f"[{done[0]}/{len(found)}] {student}: {what}")
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -193,6 +193,17 @@ def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, 
     assert [(r.student, r.status) for r in again] == [("bob", "cached")]
 
 
+def test_cli_errors_are_clear(fixture_kit: Path, tmp_path: Path):
+    course = tmp_path / "course"
+    cmd = [*AG, "release", "fx_ops", "--nbgrader", str(course), "--kit", str(fixture_kit)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 2 and "has no notebook for nbgrader" in done.stderr
+    course.mkdir()
+    cmd = [*AG, "nbgrader-grade", str(course), "fx_ops", "--kit", str(fixture_kit)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 2 and "no submissions in" in done.stderr
+
+
 # ---------------------------------------------------------------- HW1 through real nbgrader
 
 
