@@ -25,19 +25,38 @@ def main() -> None:
     times: dict[str, list[float]] = {"inprocess": [], "proxied": [], "proxied, no sandbox": []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
-            for label, mode, sandbox in (("inprocess", "inprocess", False),
-                                         ("proxied", "proxied", True),
-                                         ("proxied, no sandbox", "proxied", False)):
+            for label, mode, sandbox in (
+                ("inprocess", "inprocess", False),
+                ("proxied", "proxied", True),
+                ("proxied, no sandbox", "proxied", False),
+            ):
                 start = time.perf_counter()
-                results = grade(KIT, name, KIT / "solutions" / name, Path(tmp) / f"{i}.json",
-                                mode=mode, sandbox=sandbox)
+                results = grade(
+                    KIT,
+                    name,
+                    KIT / "solutions" / name,
+                    Path(tmp) / f"{i}.json",
+                    mode=mode,
+                    sandbox=sandbox,
+                )
                 times[label].append(time.perf_counter() - start)
                 assert results["score"] == results["max_score"], label
         check = []
         for _ in range(repeats):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "autograder.cli", "check", name, "--path",
-                            str(KIT / "solutions" / name)], capture_output=True, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "autograder.cli",
+                    "check",
+                    name,
+                    "--path",
+                    str(KIT / "solutions" / name),
+                ],
+                capture_output=True,
+                check=True,
+            )
             check.append(time.perf_counter() - start)
     base = statistics.median(times["inprocess"])
     for label, values in times.items():
