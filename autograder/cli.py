@@ -123,6 +123,12 @@ def release_cmd(
 @click.option("--task", "tasks", multiple=True, help="grade only this task id")
 @click.option("--public-only", is_flag=True, help="leave out the hidden tests")
 @click.option("--no-sandbox", is_flag=True, help="no namespaces or cgroup (debugging only)")
+@click.option(
+    "--worker-user",
+    type=click.Choice(["nobody", "keep"]),
+    default="nobody",
+    help="run the worker as nobody where possible, or keep this uid (never any capability)",
+)
 @_KIT
 def grade_cmd(
     name: str,
@@ -131,6 +137,7 @@ def grade_cmd(
     tasks: tuple[str, ...],
     public_only: bool,
     no_sandbox: bool,
+    worker_user: str,
     kit: Path | None,
 ) -> None:
     """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
@@ -144,6 +151,7 @@ def grade_cmd(
             public_only=public_only,
             tasks=tasks,
             sandbox=not no_sandbox,
+            worker_user=worker_user,
         )
     except GradingInterrupted as exc:
         click.echo(f"autograder: {exc}", err=True)

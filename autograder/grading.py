@@ -216,7 +216,7 @@ def run_tests(
     public_only: bool = False,
     timeout: float | None = None,
     sandbox: bool = True,
-    hide: tuple[str, ...] = (),
+    worker_user: str = "nobody",
 ) -> Run:
     """Run an assignment's tests on one tree, in a pytest process of its own.
 
@@ -229,7 +229,7 @@ def run_tests(
         public_only: skip hidden tests.
         timeout: seconds for the whole run; the tests not finished then are "not graded".
         sandbox: isolate the proxied worker.
-        hide: more folders the proxied worker must not see.
+        worker_user: ``nobody`` (where the machine allows it) or ``keep`` the grader's uid.
     """
     results.unlink(missing_ok=True)
     ini = results.with_suffix(".ini")
@@ -242,9 +242,7 @@ def run_tests(
         cmd += ["--task", task]
     if public_only:
         cmd.append("--public-only")
-    cmd += ["--sandbox", "on" if sandbox else "off"]
-    for folder in (str(results.parent), *hide):
-        cmd += ["--hide", folder]
+    cmd += ["--sandbox", "on" if sandbox else "off", "--worker-user", worker_user]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.Popen(
         cmd,
@@ -349,12 +347,12 @@ def grade(
     tasks: tuple[str, ...] = (),
     mode: str = "proxied",
     sandbox: bool = True,
-    hide: tuple[str, ...] = (),
+    worker_user: str = "nobody",
 ) -> dict[str, Any]:
     """Grade one submission and write Gradescope's results.json to ``out``.
 
-    The results also say which protections of the worker were on (``extra_data``). The worker
-    never sees the folder of ``out``, nor the folders in ``hide`` (e.g. other submissions).
+    The results also say which protections of the worker were on (``extra_data``). In its
+    allowlist view (``autograder.view``) the worker sees neither ``out`` nor any other submission.
 
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.
@@ -376,7 +374,7 @@ def grade(
             public_only=public_only or paths.solution is None,
             timeout=budget,
             sandbox=sandbox,
-            hide=(str(out.resolve().parent), *hide),
+            worker_user=worker_user,
         )
     results = gradescope_results(
         run.rows, paths.assignment, time.monotonic() - start, run.protections

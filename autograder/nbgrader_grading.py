@@ -115,7 +115,7 @@ def grade_submitted(
             result = ClassResult(student, "cached", json.loads(target.read_text(encoding="utf-8")))
         else:
             try:
-                results = grade(kit, name, folder, target, hide=(str(course),))
+                results = grade(kit, name, folder, target)
                 result = ClassResult(student, "graded", results)
             except GradingError as exc:
                 result = ClassResult(student, "error", None, str(exc))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -60,10 +59,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="isolate the proxied worker (namespaces, cgroup, limits)",
     )
     group.addoption(
-        "--hide",
-        action="append",
-        default=[],
-        help="a folder the proxied worker must not see (repeatable)",
+        "--worker-user",
+        choices=("nobody", "keep"),
+        default="nobody",
+        help="run the proxied worker as nobody where possible, or keep the grader's uid "
+        "(still without capabilities)",
     )
 
 
@@ -221,28 +221,16 @@ def pytest_runtestloop(session: pytest.Session) -> None:
 def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, dict[str, str]]:
     """The worker's sandbox for this run and the status of each protection."""
     if config.getoption("--sandbox") == "off":
-        names = ("namespaces", "user", "cgroup", "memory")
+        names = ("namespaces", "view", "user", "capabilities", "cgroup", "memory")
         return None, dict.fromkeys(names, "off: switched off for this run")
     status = probe_protections()
-    tree = next(iter(state["assignments"])).parent.resolve()
-    hide = {str(tree), "/tmp", "/var/tmp", "/dev/shm", *config.getoption("--hide")}
-    kit = tree.parent
-    if (kit / "solutions").is_dir():
-        hide |= {str(kit / "solutions"), str(kit / "tests")}
-    needed = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.executable)]
-    needed += [Path(p).resolve() for p in sys.path if p and "site-packages" in p]
-    needed.append(Path(__file__).resolve().parent)
-    for folder in sorted(hide):
-        resolved = Path(folder).resolve()
-        if any(resolved == n or resolved in n.parents for n in needed):
-            hide.discard(folder)  # the interpreter or its packages live there
-            status["hidden"] = f"partly: {folder} stays visible, the interpreter needs it"
-    status.setdefault("hidden", "on")
+    if config.getoption("--worker-user") == "keep" and status["user"] == "on":
+        status["user"] = "off: kept the grader's uid as asked (--worker-user keep)"
     memory = max(a.memory_mb for a in state["assignments"].values())
     sandbox = SandboxConfig(
         workspace="",
-        hide=tuple(sorted(hide)),
         namespaces=status["namespaces"] == "on",
+        view=status["view"] == "on",
         user=status["user"] == "on",
         limits=Limits(memory_mb=memory),
     )

@@ -4,14 +4,16 @@ The grader side (``Sandbox``) makes a cgroup for the worker's whole process tree
 process limits, and a reliable way to end every process in it), or falls back to polling the
 tree's resident memory every 20 ms. The worker side (``enter``) runs before any submission code:
 
-- new mount, network and PID namespaces; in the mount namespace an empty tmpfs covers the
-  solutions, the temporary folders (other submissions, the grader's results) and any extra
-  path, and the worker's own folder is bound back in place;
+- new mount, network and PID namespaces; in the mount namespace the worker moves into the
+  allowlist view of ``autograder.view`` (read-only interpreter, packages and system folders;
+  writable workspace and private ``/tmp``; nothing else of the disk exists);
 - a tiny init as PID 1 of the new namespace, so that when the worker ends every process it left
   (even one in a new session) ends with it, and the grader's processes are invisible;
 - resource limits: file size (which also caps the captured output), core dumps, open files;
   the kernel's out-of-memory killer prefers the worker;
-- an unprivileged user, when the interpreter is reachable for it.
+- no privilege: an empty capability bounding set, no capabilities, ``no_new_privs``; and an
+  unprivileged user (``nobody``) when the interpreter is readable for it (in the view, the
+  folders above the interpreter are the view's own, open to everyone).
 
 Protections that the machine does not allow are switched off and named in ``report()``.
 """
@@ -22,19 +24,25 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.view import ViewError, enter_view, mount, open_to_others, view_paths
+
 __all__ = ["Limits", "Sandbox", "SandboxConfig", "enter", "probe_protections", "remove_cgroups"]
 
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG = 1
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+CAPABILITY_VERSION_3 = 0x20080522
 NOBODY = 65534
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -48,12 +56,14 @@ class Limits:
         processes: processes and threads together.
         file_mb: largest file the worker may write, MiB; its printed output goes to a file too.
         open_files: open file descriptors per process.
+        tmp_mb: size of the worker's private ``/tmp`` (and of ``/dev/shm``), MiB.
     """
 
     memory_mb: int = 3072
     processes: int = 512
     file_mb: int = 64
     open_files: int = 1024
+    tmp_mb: int = 512
 
 
 @dataclass(frozen=True)
@@ -62,16 +72,18 @@ class SandboxConfig:
 
     Attributes:
         workspace: the worker's folder (stays visible and writable).
-        hide: folders covered by an empty tmpfs.
         namespaces: new mount, network and PID namespaces.
+        view: move into the allowlist view (needs ``namespaces``).
+        view_root: an empty folder the view is built on (the session's).
         user: switch to the unprivileged user ``nobody``.
         limits: the limits.
         cgroup: the cgroup folders (one per controller) to join, if any.
     """
 
     workspace: str
-    hide: tuple[str, ...] = ()
     namespaces: bool = True
+    view: bool = True
+    view_root: str = ""
     user: bool = False
     limits: Limits = field(default_factory=Limits)
     cgroup: tuple[str, ...] = ()
@@ -85,7 +97,6 @@ class SandboxConfig:
         """Read a config written by ``to_json``."""
         data = json.loads(text)
         data["limits"] = Limits(**data["limits"])
-        data["hide"] = tuple(data["hide"])
         data["cgroup"] = tuple(data["cgroup"])
         return cls(**data)
 
@@ -100,28 +111,13 @@ def _check(result: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str = "") -> None:
-    libc = _libc()
-    _check(
-        libc.mount(
-            source.encode(),
-            target.encode(),
-            fstype.encode() if fstype else None,
-            flags,
-            data.encode() if data else None,
-        ),
-        f"mount {target}",
-    )
-
-
 def _reachable_by_others(path: Path) -> bool:
     """Whether every folder above ``path`` can be entered, and the path read, by any user."""
     path = path.resolve()
     for folder in [*reversed(path.parents)]:
         if not folder.stat().st_mode & stat.S_IXOTH:
             return False
-    mode = path.stat().st_mode
-    return bool(mode & stat.S_IROTH) and (not path.is_dir() or bool(mode & stat.S_IXOTH))
+    return open_to_others(str(path))
 
 
 def _cgroup_dirs() -> dict[str, Path]:
@@ -138,31 +134,72 @@ def _cgroup_dirs() -> dict[str, Path]:
     return found
 
 
+def _try_in_namespaces(view: bool) -> str:
+    """Try the namespaces (and the view) in a throwaway process tree: "" or the failure."""
+    scratch = tempfile.mkdtemp(prefix="ag-probe-")
+    stage, workspace = os.path.join(scratch, "view"), os.path.join(scratch, "work")
+    os.mkdir(stage)
+    os.mkdir(workspace)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+            inner = os.fork()  # the first process of the new PID namespace
+            if inner:
+                _, code = os.waitpid(inner, 0)
+                os._exit(os.waitstatus_to_exitcode(code))
+            mount("none", "/", None, MS_REC | MS_PRIVATE)
+            if view:
+                enter_view(stage, workspace, 1)
+                if os.path.exists(stage) or not os.path.isdir(workspace):
+                    raise ViewError(0, "the view shows the wrong folders")
+            os._exit(0)
+        except OSError as exc:
+            os.write(write_end, str(exc).encode()[:500])
+            os._exit(1)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        reason = pipe.read().decode(errors="replace")
+    _, code = os.waitpid(pid, 0)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return "" if os.waitstatus_to_exitcode(code) == 0 else reason or f"exit status {code}"
+
+
 def probe_protections() -> dict[str, str]:
     """Which protections this machine allows: name -> "on" or "off: <reason>"."""
     status = {}
     if not sys.platform.startswith("linux"):
         off = "off: not Linux"
-        return dict.fromkeys(["namespaces", "user", "cgroup", "memory"], off) | {
+        return dict.fromkeys(["namespaces", "view", "user", "capabilities", "cgroup"], off) | {
             "memory": "polling"
         }
-    pid = os.fork()
-    if pid == 0:  # try the namespaces in a throwaway child
-        try:
-            _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
-            _mount("none", "/", None, MS_REC | MS_PRIVATE)
-            os._exit(0)
-        except OSError:
-            os._exit(1)
-    _, code = os.waitpid(pid, 0)
-    status["namespaces"] = "on" if code == 0 else "off: unshare is not permitted here"
-    python = Path(sys.executable).resolve()
+    failure = _try_in_namespaces(view=False)
+    status["namespaces"] = (
+        "on" if not failure else f"off: unshare is not permitted here ({failure})"
+    )
+    if failure:
+        status["view"] = "off: needs the namespaces"
+    else:
+        failure = _try_in_namespaces(view=True)
+        status["view"] = "on" if not failure else f"off: the view could not be built ({failure})"
+    python = os.path.realpath(sys.executable)
     if os.geteuid() != 0:
         status["user"] = "off: the grader does not run as root"
-    elif not _reachable_by_others(python):
+    elif status["view"] == "on":
+        closed = [p for p in [*view_paths(), python] if not open_to_others(p)]
+        status["user"] = (
+            "on"
+            if not closed
+            else f"off: {closed[0]} is not readable by other users; the worker runs as uid 0 "
+            "in the read-only view, without capabilities"
+        )
+    elif not _reachable_by_others(Path(python)):
         status["user"] = f"off: the interpreter {python} is not reachable for an unprivileged user"
     else:
         status["user"] = "on"
+    status["capabilities"] = "on" if os.geteuid() == 0 else "on (no_new_privs; none to drop)"
     groups = _cgroup_dirs()
     status["cgroup"] = "on" if groups else "off: no writable cgroup"
     status["memory"] = "cgroup" if groups else "polling"
@@ -357,13 +394,15 @@ def enter(config: SandboxConfig, keep_fds: tuple[int, ...]) -> None:
         Path("/proc/self/oom_score_adj").write_text("1000")
     except OSError:
         pass
+    limits = config.limits
     if config.namespaces:
         _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
         _become_init_then_worker()
-        _mount("none", "/", None, MS_REC | MS_PRIVATE)
-        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
-        _hide(config)
-    limits = config.limits
+        mount("none", "/", None, MS_REC | MS_PRIVATE)
+        if config.view:
+            enter_view(config.view_root, config.workspace, limits.tmp_mb)
+        else:
+            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
     file_bytes = limits.file_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -373,10 +412,48 @@ def enter(config: SandboxConfig, keep_fds: tuple[int, ...]) -> None:
             for name in [root, *[os.path.join(root, n) for n in dirs + files]]:
                 os.chown(name, NOBODY, NOBODY, follow_symlinks=False)
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    _drop_privileges(config.user)
+    del keep_fds
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _drop_privileges(user: bool) -> None:
+    """Empty the capability bounding set, set no_new_privs, then become ``nobody`` (``user``)
+    or keep the uid with no capabilities; checked in ``/proc/self/status`` afterwards."""
+    libc = _libc()
+    was_root = os.geteuid() == 0
+    if was_root:
+        last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+        for cap in range(last + 1):
+            _check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"dropping capability {cap}")
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    if user:
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
-    del keep_fds
+    else:
+        header, data = _CapHeader(CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+        _check(libc.capset(ctypes.byref(header), data), "capset")
+    status = dict(
+        line.split(":\t", 1) for line in Path("/proc/self/status").read_text().splitlines()
+    )
+    held = [k for k in ("CapEff", "CapPrm", "CapInh", "CapAmb") if int(status[k], 16)]
+    if was_root and int(status["CapBnd"], 16):
+        held.append("CapBnd")
+    if held or status.get("NoNewPrivs", "").strip() != "1":
+        raise OSError(f"privileges remain after dropping them: {', '.join(held) or 'NoNewPrivs'}")
 
 
 def _become_init_then_worker() -> None:
@@ -403,24 +480,3 @@ def _wait_and_exit(child: int) -> None:
             if os.WIFSIGNALED(status):
                 os._exit(128 + os.WTERMSIG(status))
             os._exit(os.WEXITSTATUS(status))
-
-
-def _hide(config: SandboxConfig) -> None:
-    """Cover ``config.hide`` with empty read-only tmpfs, then bind the workspace back."""
-    workspace = os.path.realpath(config.workspace)
-    keep = os.open(workspace, os.O_RDONLY | os.O_DIRECTORY)
-    for folder in sorted(set(config.hide), key=len):
-        if os.path.isdir(folder):
-            inside = workspace.startswith(os.path.join(os.path.realpath(folder), ""))
-            _mount(
-                "tmpfs",
-                folder,
-                "tmpfs",
-                MS_NOSUID | MS_NODEV | (0 if inside else MS_RDONLY),
-                "size=1m,mode=755",
-            )
-    if not os.path.isdir(workspace):
-        os.makedirs(workspace)
-        _mount(f"/proc/self/fd/{keep}", workspace, None, MS_BIND | MS_REC)
-    os.close(keep)
-    os.chdir(workspace)

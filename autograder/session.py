@@ -190,9 +190,12 @@ class WorkerSession(Session):
         cmd += ["--fd-in", str(to_r), "--fd-out", str(from_w)]
         if self.sandbox_config is not None:
             self._sandbox = Sandbox(self.sandbox_config.limits, use_cgroup=True)
+            view_root = os.path.join(self._scratch, "view")  # empty; the worker builds on it
+            os.makedirs(view_root, exist_ok=True)
             config = dataclasses.replace(
                 self.sandbox_config,
                 workspace=self.root,
+                view_root=view_root,
                 cgroup=tuple(str(d) for d in self._sandbox.dirs),
             )
             cmd += ["--sandbox", config.to_json()]

@@ -22,7 +22,13 @@ def test_cuda_training_probe_runs_in_the_sandbox_under_default_limits(tmp_path: 
     if not torch.cuda.is_available():
         pytest.skip("torch sees no CUDA device")
     status = probe_protections()
-    sandbox = SandboxConfig(workspace="", namespaces=status["namespaces"] == "on", limits=Limits())
+    sandbox = SandboxConfig(
+        workspace="",
+        namespaces=status["namespaces"] == "on",
+        view=status["view"] == "on",
+        user=status["user"] == "on",
+        limits=Limits(),
+    )
     session = WorkerSession(str(tmp_path), sandbox=sandbox)
     try:
         losses = session.request(

@@ -1,5 +1,8 @@
 """The default limits let a PyTorch and a TensorFlow training probe run; tighter ones stop them.
 
+The probes run as in official grading: in the allowlist view, as ``nobody`` where the machine
+allows it, without capabilities.
+
 Measured on the 2-core development machine (thread pools pinned to 2): the PyTorch probe runs
 3 threads, PyTorch and TensorFlow together 9; both stay far below the 512 processes and threads
 and the 3 GiB of the defaults.
@@ -26,7 +29,11 @@ FRAMEWORKS = {"torch": "torch", "tf": "tensorflow"}
 
 def _run(tmp_path: Path, framework: str, limits: Limits) -> np.ndarray:
     pytest.importorskip(FRAMEWORKS[framework])
-    session = WorkerSession(str(tmp_path), sandbox=SandboxConfig(workspace="", limits=limits))
+    status = probe_protections()
+    config = SandboxConfig(
+        workspace="", view=status["view"] == "on", user=status["user"] == "on", limits=limits
+    )
+    session = WorkerSession(str(tmp_path), sandbox=config)
     try:
         return session.request("probe", name=f"training.{framework}_small_run", args=[0, 20])
     finally:
