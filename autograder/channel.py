@@ -10,7 +10,10 @@ a JSON document and the raw bytes of every array it names. Values that may cross
 - references to objects that stay on the other side, as ``Ref`` values.
 
 Decoding checks every field: unknown tags, dtypes, shapes that disagree with the byte count, frames
-larger than the limit and nesting deeper than the limit are refused with ``ChannelError``.
+larger than the limit, documents larger than ``MAX_DOC_BYTES``, nesting deeper than the limit and
+more than ``MAX_ITEMS`` values are refused with ``ChannelError``, and so is anything else wrong
+with the bytes: whatever a worker sends, decoding either returns data or raises ``ChannelError``
+(fuzzed in the kit's tests and by ``benchmarks/fuzz_channel.py``).
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ __all__ = [
 
 MAGIC = b"AGW1"
 MAX_FRAME_BYTES = 512 * 1024 * 1024
+MAX_DOC_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
+MAX_DIMS = 32
 ALLOWED_DTYPES = frozenset(
     np.dtype(t).str
     for t in (
@@ -141,7 +146,7 @@ def encode(value: Any, to_ref: Callable[[Any], Ref] | None = None) -> bytes:
                 ALLOWED_DTYPES
             ):
                 raise ChannelError(f"arrays of dtype {array.dtype} may not cross the channel")
-            array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+            array = np.asarray(array, dtype=array.dtype.newbyteorder("<"), order="C")  # keeps 0-d
             buffers.append(array.tobytes())
             return {
                 "__nd__": len(buffers) - 1,
@@ -182,19 +187,26 @@ def decode(body: bytes, from_ref: Callable[[Ref], Any] | None = None) -> Any:
     offset = 4 + 8 * (n_buf + 1)
     if offset + sum(sizes) != len(body):
         raise ChannelError("frame length disagrees with its parts")
+    if sizes[0] > MAX_DOC_BYTES:
+        raise ChannelError(f"frame document over {MAX_DOC_BYTES} bytes")
     try:
         doc = json.loads(body[offset : offset + sizes[0]].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ChannelError(f"malformed frame document: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, huge ints, deep nesting
+        raise ChannelError(f"malformed frame document: {str(exc)[:200]}") from None
     views = []
     pos = offset + sizes[0]
     for size in sizes[1:]:
         views.append(body[pos : pos + size])
         pos += size
 
+    count = [0]
+
     def walk(v: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise ChannelError(f"value nested deeper than {MAX_DEPTH} levels")
+        count[0] += 1
+        if count[0] > MAX_ITEMS:
+            raise ChannelError(f"value holds more than {MAX_ITEMS} items")
         if v is None or type(v) in (bool, int, float, str):
             return v
         if type(v) is list:
@@ -209,7 +221,10 @@ def decode(body: bytes, from_ref: Callable[[Ref], Any] | None = None) -> Any:
             ref = Ref(v["__ref__"], str(v.get("type", "object")), bool(v.get("callable", False)))
             return from_ref(ref) if from_ref is not None else ref
         if "__int__" in v and type(v["__int__"]) is str:
-            return int(v["__int__"])
+            try:
+                return int(v["__int__"])
+            except ValueError:
+                raise ChannelError("malformed integer in frame") from None
         if "__float__" in v and v["__float__"] in ("inf", "-inf", "nan"):
             return float(v["__float__"])
         raise ChannelError(f"unknown tag in frame: {sorted(v)[:3]}")
@@ -222,6 +237,8 @@ def decode(body: bytes, from_ref: Callable[[Ref], Any] | None = None) -> Any:
             raise ChannelError(f"arrays of dtype {dtype!r} may not cross the channel")
         if type(shape) is not list or not all(type(s) is int and s >= 0 for s in shape):
             raise ChannelError("malformed array shape")
+        if len(shape) > MAX_DIMS:
+            raise ChannelError(f"array of more than {MAX_DIMS} dimensions")
         dt = np.dtype(dtype)
         if math.prod(shape) * dt.itemsize != len(views[index]):
             raise ChannelError("array shape disagrees with its byte count")
