@@ -29,10 +29,12 @@ class CheckResult:
     Attributes:
         assignment: the copy's tasks.
         rows: one result per public test that ran (the plugin's rows).
+        notes: what happened once for the whole run (a module whose import failed or hung).
     """
 
     assignment: Assignment
     rows: list[dict[str, Any]]
+    notes: tuple[str, ...] = ()
 
     @property
     def failing(self) -> list[dict[str, Any]]:
@@ -56,7 +58,11 @@ class CheckResult:
 
     def lines(self) -> list[str]:
         """The table by task, then up to ``MAX_MESSAGES`` failing tests, each after a blank line."""
-        out = task_table(self.rows, [self.assignment])
+        out = [
+            *self.notes,
+            *([""] if self.notes else []),
+            *task_table(self.rows, [self.assignment]),
+        ]
         for row in self.failing[:MAX_MESSAGES]:
             out += ["", f"{row['task']} {row['name']}: {row['message']}"]
         if len(self.failing) > MAX_MESSAGES:
@@ -66,7 +72,11 @@ class CheckResult:
 
 
 def check_folder(
-    folder: Path, tasks: Sequence[str] = (), *, timeout: float | None = None
+    folder: Path,
+    tasks: Sequence[str] = (),
+    *,
+    timeout: float | None = None,
+    stop_slow_imports: bool = False,
 ) -> CheckResult:
     """Run the public tests of the assignment copy ``folder`` (its own ``tests/``).
 
@@ -77,6 +87,10 @@ def check_folder(
         folder: the copy, e.g. ``assignments/hw1_mlp_numpy``.
         tasks: only these task ids; all by default.
         timeout: seconds for the whole run.
+        stop_slow_imports: stop a student module's import that outlasts the assignment's
+            ``import_limit`` and fail the tests that need it (notebook cells, which have a time
+            limit of their own); by default a message says what is being waited for, and the
+            check waits.
 
     Raises:
         autograder.tasks.TasksError: no tasks.toml, or a task id it does not list.
@@ -95,5 +109,6 @@ def check_folder(
             tasks=tuple(tasks),
             public_only=True,
             timeout=timeout,
+            slow_import="stop" if stop_slow_imports else "warn",
         )
-    return CheckResult(assignment, run.rows)
+    return CheckResult(assignment, run.rows, run.notes)

@@ -197,6 +197,9 @@ class Run:
         rows: one result per collected test (unfinished ones "not_graded").
         log: pytest's own output, for the instructor's log only (it shows test source).
         protections: the worker's protections, name -> "on" / "off: reason" (proxied mode).
+        interrupted: grading was interrupted (Ctrl-C).
+        notes: what happened once for the whole run, for the top of the feedback: a module whose
+            import failed or hung, a time budget used up.
     """
 
     collected: list[dict[str, Any]]
@@ -204,6 +207,7 @@ class Run:
     log: str
     protections: dict[str, str]
     interrupted: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def run_tests(
@@ -217,6 +221,7 @@ def run_tests(
     timeout: float | None = None,
     sandbox: bool = True,
     worker_user: str = "nobody",
+    slow_import: str = "warn",
 ) -> Run:
     """Run an assignment's tests on one tree, in a pytest process of its own.
 
@@ -230,6 +235,7 @@ def run_tests(
         timeout: seconds for the whole run; the tests not finished then are "not graded".
         sandbox: isolate the proxied worker.
         worker_user: ``nobody`` (where the machine allows it) or ``keep`` the grader's uid.
+        slow_import: in-process mode, an import over its limit: ``warn`` and wait, or ``stop``.
     """
     results.unlink(missing_ok=True)
     ini = results.with_suffix(".ini")
@@ -243,12 +249,16 @@ def run_tests(
     if public_only:
         cmd.append("--public-only")
     cmd += ["--sandbox", "on" if sandbox else "off", "--worker-user", worker_user]
+    cmd += ["--slow-import", slow_import]
+    shows_waiting = mode == "inprocess" and slow_import == "warn"
+    if shows_waiting:  # a slow import's message reaches the student's terminal while waiting
+        cmd.append("--capture=sys")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=None if shows_waiting else subprocess.STDOUT,
         text=True,
         env=env,
         start_new_session=True,
@@ -272,6 +282,7 @@ def run_tests(
     collected: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     protections: dict[str, str] = {}
+    notes: list[str] = []
     if results.is_file():
         for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
@@ -286,6 +297,13 @@ def run_tests(
                 collected = row["tests"]
             elif row.get("event") == "test":
                 rows.append(row)
+            elif row.get("event") == "import_failure":
+                notes.append(_import_note(row))
+            elif row.get("event") == "budget_used_up":
+                notes.append(
+                    f"The submission used up its grading time of {row['budget']:g} s: "
+                    "the tests not run by then score 0."
+                )
     if not collected and not rows:
         if interrupted:
             raise KeyboardInterrupt
@@ -300,7 +318,21 @@ def run_tests(
             )
     order = {t["nodeid"]: i for i, t in enumerate(collected)}
     rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
-    return Run(collected, rows, log, protections, interrupted)
+    return Run(collected, rows, log, protections, interrupted, tuple(notes))
+
+
+def _import_note(row: dict[str, Any]) -> str:
+    """One line on a module whose import failed, for the top of the feedback."""
+    if row.get("because"):
+        return (
+            f"{row['file']} could not be imported: it imports {row['because']}, whose import "
+            "failed. The tests that need it score 0."
+        )
+    kind = "" if row["type"] in ("LimitExceeded", "WorkerCrashed") else f" [{row['type']}]"
+    return (
+        f"{row['file']} could not be imported (after {row['seconds']:g} s): "
+        f"{row['message']}{kind}. The tests that need it score 0."
+    )
 
 
 def gradescope_results(
@@ -363,8 +395,8 @@ def grade(
     files, notes = collect_editable(source, paths.assignment)
     with tempfile.TemporaryDirectory(prefix="ag-grade-") as tmp:
         root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
-        n_tests = sum(1 for _ in tests_dir.rglob("test_*.py"))
-        budget = GRACE_SECONDS + paths.assignment.time_limit * max(n_tests, 1) * 4
+        assignment = paths.assignment
+        budget = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
         run = run_tests(
             tests_dir,
             root,
@@ -386,6 +418,7 @@ def grade(
     missing = sorted(set(paths.assignment.editable_files) - set(files))
     if missing:
         notes.insert(0, f"Missing from the submission: {', '.join(missing)}")
+    notes[:0] = run.notes
     if run.interrupted:
         notes.insert(0, "Grading was interrupted: the tests not graded score 0")
     if notes:

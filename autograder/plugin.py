@@ -9,7 +9,9 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
 - requires every test to name its task and points (``autograder.harness.graded``), checks the
   points against tasks.toml and splits a parametrised test's points over its cases;
 - keeps only ``--task ID`` when given, and only public tests with ``--public-only``;
-- gives each test its wall-clock limit in proxied mode;
+- gives each test its wall-clock limit in proxied mode, the first import of each student module
+  its import limit, and the whole run the assignment's time budget (the tests not started when it
+  is used up fail as "not run"); a module whose import failed is not imported again;
 - writes one JSON line per test to ``--results FILE`` as soon as it ends, built from the tests'
   structured failures (never from the test source) and prints a table by task.
 """
@@ -29,7 +31,12 @@ import pytest
 from autograder import harness
 from autograder.proxy import StaleObject
 from autograder.sandbox import Limits, SandboxConfig, probe_protections
-from autograder.session import InProcessSession, SubmissionError, WorkerSession
+from autograder.session import (
+    BudgetExhausted,
+    InProcessSession,
+    SubmissionError,
+    WorkerSession,
+)
 from autograder.tasks import Assignment, load_tasks
 from autograder.testing import CheckFailed
 
@@ -57,6 +64,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=("on", "off"),
         default="on",
         help="isolate the proxied worker (namespaces, cgroup, limits)",
+    )
+    group.addoption(
+        "--slow-import",
+        choices=("warn", "stop"),
+        default="warn",
+        help="in-process mode: when a student module's import outlasts its limit, print a "
+        "message and wait (warn) or stop it and fail the tests that need it (stop)",
     )
     group.addoption(
         "--worker-user",
@@ -209,13 +223,42 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     if not state["active"] or session.config.option.collectonly:
         return
     root = str(state["root"])
+    assignments = state["assignments"].values()
+    import_limit = max(a.import_limit for a in assignments)
     if session.config.getoption("--mode") == "proxied":
         sandbox, status = _sandbox(session.config, state)
         _write(session.config, {"event": "protections", "status": status})
-        harness.set_session(WorkerSession(root, sandbox=sandbox))
+        worker = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
+        worker.set_budget(max(a.time_budget for a in assignments))
+        harness.set_session(worker)
     else:
         os.environ["AUTOGRADER_SUBMISSION"] = root
-        harness.set_session(InProcessSession(root))
+        stop = session.config.getoption("--slow-import") == "stop"
+        harness.set_session(InProcessSession(root, import_limit, stop_slow_imports=stop))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.stash.get(_STATE, None) is None:
+        return
+    session = harness.current_session()
+    if isinstance(session, WorkerSession) and session.budget_used_up():
+        raise BudgetExhausted(session.budget or 0)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash[_STATE]
+    if not state["active"] or session.config.option.collectonly:
+        return
+    graded = harness.current_session()
+    for failure in graded.import_failures.values():
+        row = {"event": "import_failure", "module": failure.module, "file": failure.file}
+        row["type"] = failure.error.type_name
+        row["because"] = failure.because.rsplit(".", 1)[-1] + ".py" if failure.because else ""
+        row.update(message=failure.error.message, seconds=failure.seconds)
+        _write(session.config, row)
+    if isinstance(graded, WorkerSession) and graded.budget_used_up():
+        _write(session.config, {"event": "budget_used_up", "budget": graded.budget})
 
 
 def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, dict[str, str]]:
@@ -262,6 +305,8 @@ def feedback(exc: BaseException, hidden: bool) -> tuple[str, str]:
         exc = SubmissionError(
             origin["type"], origin["message"], origin["where"], origin["not_attempted"]
         )
+    if isinstance(exc, BudgetExhausted):
+        return "not_graded", str(exc)
     if isinstance(exc, CheckFailed):
         return "failed", exc.summary if hidden or not exc.detail else f"{exc.summary}\n{exc.detail}"
     if isinstance(exc, SubmissionError):
@@ -295,7 +340,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     elif report.failed:
         if call.excinfo is not None and "status" not in record:
             status, message = feedback(call.excinfo.value, info["hidden"])
-            if report.when != "call":
+            if report.when != "call" and status != "not_graded":
                 message = f"Could not run the test ({report.when}): {message}"
             record.update(status=status, message=message)
     elif report.when == "call":

@@ -86,19 +86,13 @@ class SubmissionModule:
 
     def _module(self) -> RemoteObject:
         from autograder.harness import current_session
-        from autograder.session import SubmissionError
 
         session = current_session()
         if self._cache is not None:
             cached_session, generation, module = self._cache
             if cached_session is session and generation == session.generation:
                 return module
-        try:
-            module = session.request("import", module=self._name)
-        except SubmissionError as exc:
-            raise SubmissionError(
-                exc.type_name, f"importing {self._name} failed: {exc.message}", exc.where
-            ) from None
+        module = session.import_module(self._name)
         self._cache = (session, session.generation, module)
         return module
 

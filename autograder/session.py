@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import Any
 
@@ -23,6 +25,8 @@ from autograder.sandbox import Sandbox, SandboxConfig
 from autograder.worker import Handler
 
 __all__ = [
+    "BudgetExhausted",
+    "ImportFailure",
     "InProcessSession",
     "LimitExceeded",
     "Session",
@@ -33,6 +37,7 @@ __all__ = [
 
 
 STARTUP_SECONDS = 60
+_FRAME = re.compile(r'File "([^"\n]+\.py)", line (\d+) in ')
 
 
 class SubmissionError(Exception):
@@ -70,15 +75,97 @@ class WorkerCrashed(SubmissionError):
         super().__init__("WorkerCrashed", detail)
 
 
+class BudgetExhausted(Exception):
+    """The submission used up its grading time before this test started; it is not run."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"Not run: the submission used up its grading time of {budget:g} s")
+
+
+class ImportTimeLimit(BaseException):
+    """Raised into a student's own process when an import outlasts its limit (notebook cells).
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that ``except Exception`` in the student's
+    module does not swallow it.
+    """
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportFailure:
+    """A student module whose import failed; later tests that need it fail at once with it.
+
+    Attributes:
+        module: the dotted module name.
+        error: the failure, as the first test that imported the module saw it.
+        seconds: how long the import ran before it failed or was stopped.
+        because: the module whose failed import this one ran into (it imports it), if any.
+    """
+
+    module: str
+    error: SubmissionError
+    seconds: float
+    because: str = ""
+
+    @property
+    def file(self) -> str:
+        """The module's file name, e.g. ``layers.py``."""
+        return self.module.rsplit(".", 1)[-1] + ".py"
+
+
+def slow_import_message(module: str, limit: float) -> str:
+    """What a student reads when importing ``module`` outlasted ``limit`` seconds."""
+    file = module.rsplit(".", 1)[-1] + ".py"
+    return (
+        f"importing {file} did not finish within {limit:g} s: is a training run or a loop left "
+        "at module level?"
+    )
+
+
 class Session:
     """Base class: sends requests, turns replies into values or raised ``SubmissionError``."""
 
     generation = 0
 
-    def __init__(self) -> None:
+    def __init__(self, import_limit: float | None = None) -> None:
         self._released: list[int] = []
         self.deadline: float | None = None
         self.time_limit: float | None = None
+        self.import_limit = import_limit
+        self.import_failures: dict[str, ImportFailure] = {}
+
+    def import_module(self, module: str) -> Any:
+        """Import a student module (a proxy comes back); a failure is remembered for good.
+
+        The first import of a module runs under ``import_limit``; if it fails (it raised, crashed
+        or outlasted the limit), every later import of it, and of modules that import it, fails
+        at once with the first failure instead of running the module again.
+        """
+        known = self.import_failures.get(module)
+        if known is not None:
+            raise known.error
+        poison = {name: f.error.message for name, f in self.import_failures.items()}
+        started = time.monotonic()
+        try:
+            return self._import(module, poison)
+        except SubmissionError as exc:
+            if isinstance(exc, LimitExceeded) and "grading time" in exc.message:
+                raise  # the budget ran out: not the module's fault
+            message = exc.message
+            if not message.startswith("importing "):
+                message = f"importing {module} failed: {message}"
+            error = (
+                LimitExceeded(message)
+                if isinstance(exc, LimitExceeded)
+                else SubmissionError(exc.type_name, message, exc.where)
+            )
+            because = next((name for name, text in poison.items() if text in message), "")
+            self.import_failures[module] = ImportFailure(
+                module, error, round(time.monotonic() - started, 1), because
+            )
+            raise error from None
+
+    def _import(self, module: str, poison: dict[str, str]) -> Any:
+        return self.request("import", module=module, poison=poison)
 
     def request(self, op: str, **fields: Any) -> Any:
         """Send one request and return its decoded value."""
@@ -93,9 +180,14 @@ class Session:
                 return obj._ag_ref_for(self)
             raise ChannelError(f"a {type(obj).__name__} may not be sent to the submission")
 
-        reply = decode(self._exchange(encode(fields, to_ref)), self._wrap)
-        if not isinstance(reply, dict) or "ok" not in reply:
-            raise ChannelError("malformed reply from the submission")
+        body = self._exchange(encode(fields, to_ref))
+        try:
+            reply = decode(body, self._wrap)
+            if not isinstance(reply, dict) or "ok" not in reply:
+                raise ChannelError("it is not a reply")
+        except ChannelError as exc:
+            self.restart()
+            raise WorkerCrashed(f"the submission's process sent a malformed reply: {exc}") from None
         if reply["ok"]:
             return reply.get("value")
         error = reply.get("error") or {}
@@ -139,17 +231,60 @@ class Session:
 
 
 class InProcessSession(Session):
-    """Runs the submission in this process (students' mode; pdb stops in their code)."""
+    """Runs the submission in this process (students' mode; pdb stops in their code).
 
-    def __init__(self, root: str) -> None:
-        super().__init__()
+    Args:
+        root: the folder the submission's package is imported from.
+        import_limit: seconds after which a slow first import is reported.
+        stop_slow_imports: stop such an import (raising into it) instead of printing a message
+            and waiting; for notebook cells, which have a time limit of their own.
+    """
+
+    def __init__(
+        self, root: str, import_limit: float | None = None, stop_slow_imports: bool = False
+    ) -> None:
+        super().__init__(import_limit)
         self.root = os.path.abspath(root)
         if self.root not in sys.path:
             sys.path.insert(0, self.root)
         self.handler = Handler(self.root, reraise=True)
+        self.stop_slow_imports = stop_slow_imports
 
     def _exchange(self, body: bytes) -> bytes:
         return self.handler.handle(body)
+
+    def _import(self, module: str, poison: dict[str, str]) -> Any:
+        limit = self.import_limit
+        if limit is None:
+            return super()._import(module, poison)
+        message = slow_import_message(module, limit)
+        main = threading.current_thread() is threading.main_thread()
+        if self.stop_slow_imports and main and hasattr(signal, "setitimer"):
+
+            def stop(signum: int, frame: Any) -> None:
+                raise ImportTimeLimit(message)
+
+            previous = signal.signal(signal.SIGALRM, stop)
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            try:
+                return super()._import(module, poison)
+            except ImportTimeLimit:
+                raise LimitExceeded(message) from None
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        note = (
+            f"autograder: importing {module.rsplit('.', 1)[-1]}.py has taken {limit:g} s so far: "
+            "is a training run or a loop left at module level? Still waiting (Ctrl-C stops)."
+        )
+        # the process's own stderr: pytest's capture of sys.stderr would hold it back
+        timer = threading.Timer(limit, lambda: print(note, file=sys.__stderr__, flush=True))
+        timer.daemon = True
+        timer.start()
+        try:
+            return super()._import(module, poison)
+        finally:
+            timer.cancel()
 
 
 class WorkerSession(Session):
@@ -161,9 +296,13 @@ class WorkerSession(Session):
     """
 
     def __init__(
-        self, root: str, python: str | None = None, sandbox: SandboxConfig | None = None
+        self,
+        root: str,
+        python: str | None = None,
+        sandbox: SandboxConfig | None = None,
+        import_limit: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(import_limit)
         self.pristine = os.path.abspath(root)
         self.root = self.pristine
         self.python = python or sys.executable
@@ -173,6 +312,58 @@ class WorkerSession(Session):
         self._scratch = tempfile.mkdtemp(prefix="ag-worker-")
         self.sandbox_config = sandbox
         self._sandbox: Sandbox | None = None
+        self.budget: float | None = None
+        self.budget_end: float | None = None
+        self._import_deadline: float | None = None
+        self._importing = ""
+
+    def set_budget(self, seconds: float) -> None:
+        """Start the submission's grading-time budget: no request is served past its end."""
+        self.budget = seconds
+        self.budget_end = time.monotonic() + seconds
+
+    def budget_used_up(self) -> bool:
+        """Whether the grading-time budget has run out."""
+        return self.budget_end is not None and time.monotonic() >= self.budget_end
+
+    def _import(self, module: str, poison: dict[str, str]) -> Any:
+        if self.import_limit is None:
+            return super()._import(module, poison)
+        self._importing = module
+        saved = self.deadline
+        started = time.monotonic()
+        self._import_deadline = started + self.import_limit
+        self.deadline = None
+        try:
+            return self.request(
+                "import", module=module, poison=poison, dump_after=self._dump_after()
+            )
+        finally:
+            self._import_deadline, self._importing = None, ""
+            if saved is not None:  # the import's time is not the test's time
+                self.deadline = saved + time.monotonic() - started
+            else:
+                self.deadline = None
+
+    def _dump_after(self) -> float:
+        """When the worker writes where it is, shortly before the import limit stops it."""
+        return max(0.5, self.import_limit - min(1.0, self.import_limit / 10))
+
+    def _limit(self) -> tuple[float | None, str]:
+        """The deadline that applies to the pending request, and what passing it means."""
+        found: list[tuple[float, str]] = []
+        if self._import_deadline is not None:
+            message = slow_import_message(self._importing, self.import_limit or 0)
+            found.append((self._import_deadline, message))
+        elif self.deadline is not None:
+            found.append(
+                (self.deadline, f"the wall-clock limit of {self.time_limit:g} s was exceeded")
+            )
+        if self.budget_end is not None:
+            found.append(
+                (self.budget_end, f"the submission used up its grading time of {self.budget:g} s")
+            )
+        return min(found) if found else (None, "")
 
     def _start(self) -> None:
         self.starts += 1
@@ -225,14 +416,34 @@ class WorkerSession(Session):
             raise WorkerCrashed(f"the submission's process did not start in {STARTUP_SECONDS} s")
 
     def _wait_readable(self) -> None:
-        timeout = None if self.deadline is None else self.deadline - time.monotonic()
-        if timeout is not None and timeout <= 0:
-            self._stop()
-            raise LimitExceeded(f"the wall-clock limit of {self.time_limit:g} s was exceeded")
-        ready, _, _ = select.select([self._fd_from], [], [], timeout)
-        if not ready:
-            self._stop()
-            raise LimitExceeded(f"the wall-clock limit of {self.time_limit:g} s was exceeded")
+        deadline, message = self._limit()
+        timeout = None if deadline is None else deadline - time.monotonic()
+        if timeout is None or timeout > 0:
+            ready, _, _ = select.select([self._fd_from], [], [], timeout)
+            if ready:
+                return
+        importing = self._importing
+        self._stop()
+        if importing and message.startswith("importing"):
+            message += self._where_it_hung()
+        raise LimitExceeded(message)
+
+    def _where_it_hung(self) -> str:
+        """`` (it was at layers.py:12)``: the worker's last dump of its stack, in the student's
+        files (written by the worker itself, so only a file name and a line number are taken)."""
+        try:
+            with open(os.path.join(self._scratch, "output.log"), "rb") as log:
+                log.seek(0, os.SEEK_END)
+                log.seek(max(0, log.tell() - 65536))
+                tail = log.read().decode(errors="replace")
+        except OSError:
+            return ""
+        dump = tail.rsplit("Thread 0x", 1)[-1] if "Thread 0x" in tail else tail
+        dump = dump.rsplit("Stack (most recent call first)", 1)[-1]
+        for path, line in _FRAME.findall(dump):
+            if path.startswith(os.path.join(self.root, "")):
+                return f" (it was at {os.path.basename(path)}:{line})"
+        return ""
 
     def _exchange(self, body: bytes) -> bytes:
         if self.proc is None:

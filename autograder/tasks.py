@@ -67,6 +67,11 @@ class Assignment:
         title: the handout's title.
         tasks: the tasks in order.
         time_limit: default wall-clock seconds per test.
+        time_budget: wall-clock seconds for grading one submission's tests in official grading;
+            the tests not run when it is used up score 0. Set it from the reference's measured
+            grading time with a wide margin, and state it in the handout.
+        import_limit: seconds for the first import of a student module in a worker (apart from
+            the test's limit); a module whose import takes longer is not imported again.
         memory_mb: resident-memory limit of the worker's process tree in official grading.
         path: the assignment's folder.
     """
@@ -75,6 +80,8 @@ class Assignment:
     title: str
     tasks: tuple[Task, ...]
     time_limit: float = 60.0
+    time_budget: float = 600.0
+    import_limit: float = 20.0
     memory_mb: int = 3072
     path: Path = field(default=Path("."), compare=False)
 
@@ -149,6 +156,9 @@ def load_tasks(folder: str | Path) -> Assignment:
     assignment = _take(
         dict(data.get("assignment", {})), Assignment, f"{path} [assignment]", tasks=tuple(tasks)
     )
+    for key in ("time_limit", "time_budget", "import_limit", "memory_mb"):
+        if not getattr(assignment, key) > 0:
+            raise TasksError(f"{path} [assignment]: {key} must be positive")
     if assignment.id != folder.name:
         raise TasksError(f"{path}: id {assignment.id!r} differs from the folder {folder.name!r}")
     return dataclasses.replace(assignment, path=folder)

@@ -54,6 +54,14 @@ def test_untouched_skeleton_scores_zero_and_every_test_is_not_attempted(name, tm
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_handout_states_the_time_limits_of_tasks_toml(name: str):
+    assignment = load_tasks(KIT / "solutions" / name)
+    graded = (KIT / "solutions" / name / "README.md").read_text().split("## What is graded")[1]
+    for key in ("time_limit", "import_limit", "time_budget"):
+        assert f"{getattr(assignment, key):g} s" in graded, key
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_task_has_public_and_hidden_tests_and_mutants(name: str):
     assignment = load_tasks(KIT / "solutions" / name)
     tests = KIT / "solutions" / name / "tests"

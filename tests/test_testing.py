@@ -85,6 +85,8 @@ def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
         (('module = "m"', 'module = "nope"'), "not a file"),
         (("points = 2", "points = 0"), "positive points"),
         (('id = "demo_hw"', 'id = "other"'), "differs from the folder"),
+        (('title = "t"', 'title = "t"\ntime_budget = 0'), "time_budget must be positive"),
+        (('title = "t"', 'title = "t"\nimport_limit = -1'), "import_limit must be positive"),
     ],
 )
 def test_tasks_toml_errors_are_clear(tmp_path: Path, change, problem):
