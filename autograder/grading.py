@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.report import task_table
-from autograder.sandbox import remove_cgroups
+from autograder.runtime.sandbox import remove_cgroups
 from autograder.tasks import Assignment, TasksError, load_tasks
 
 __all__ = [
@@ -384,7 +384,8 @@ def grade(
     """Grade one submission and write Gradescope's results.json to ``out``.
 
     The results also say which protections of the worker were on (``extra_data``). In its
-    allowlist view (``autograder.view``) the worker sees neither ``out`` nor any other submission.
+    allowlist view (``autograder.runtime.view``) the worker sees neither ``out`` nor any other
+    submission.
 
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.

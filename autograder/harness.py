@@ -15,34 +15,15 @@ process for official grading); the test file is the same in both modes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from autograder.proxy import SubmissionModule
-from autograder.session import InProcessSession, Session
+from autograder.runtime.proxy import SubmissionModule
+from autograder.runtime.session import current_session, set_session
 
 __all__ = ["current_session", "graded", "probe", "set_session", "submission"]
-
-_session: Session | None = None
-
-
-def set_session(session: Session | None) -> None:
-    """Install the session that proxies talk to (the plugin does this; so can a notebook)."""
-    global _session
-    if _session is not None and _session is not session:
-        _session.close()
-    _session = session
-
-
-def current_session() -> Session:
-    """The active session; without one, an in-process session on the current folder's parent."""
-    global _session
-    if _session is None:
-        _session = InProcessSession(os.environ.get("AUTOGRADER_SUBMISSION", os.getcwd()))
-    return _session
 
 
 def submission(module: str) -> SubmissionModule:
@@ -74,10 +55,11 @@ def graded(task: str, points: float, *, timeout: float | None = None) -> Callabl
 
 
 def probe(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run ``autograder.probes.<module>.<function>`` on the submission's side and return its result.
+    """Run ``autograder.runtime.probes.<module>.<function>`` on the submission's side; return
+    its result.
 
     Args:
-        name: ``"module.function"`` inside ``autograder.probes``.
+        name: ``"module.function"`` inside ``autograder.runtime.probes``.
         *args: arguments (data or proxies of submission objects).
         **kwargs: keyword arguments.
     """

@@ -28,14 +28,13 @@ from typing import Any
 
 import pytest
 
-from autograder import harness
-from autograder.proxy import StaleObject
-from autograder.sandbox import Limits, SandboxConfig, probe_protections
-from autograder.session import (
-    BudgetExhausted,
+from autograder.runtime.errors import BudgetExhausted, StaleObject, SubmissionError
+from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
+from autograder.runtime.session import (
     InProcessSession,
-    SubmissionError,
     WorkerSession,
+    current_session,
+    set_session,
 )
 from autograder.tasks import Assignment, load_tasks
 from autograder.testing import CheckFailed
@@ -230,18 +229,18 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         _write(session.config, {"event": "protections", "status": status})
         worker = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
         worker.set_budget(max(a.time_budget for a in assignments))
-        harness.set_session(worker)
+        set_session(worker)
     else:
         os.environ["AUTOGRADER_SUBMISSION"] = root
         stop = session.config.getoption("--slow-import") == "stop"
-        harness.set_session(InProcessSession(root, import_limit, stop_slow_imports=stop))
+        set_session(InProcessSession(root, import_limit, stop_slow_imports=stop))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.stash.get(_STATE, None) is None:
         return
-    session = harness.current_session()
+    session = current_session()
     if isinstance(session, WorkerSession) and session.budget_used_up():
         raise BudgetExhausted(session.budget or 0)
 
@@ -250,7 +249,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     state = session.config.stash[_STATE]
     if not state["active"] or session.config.option.collectonly:
         return
-    graded = harness.current_session()
+    graded = current_session()
     for failure in graded.import_failures.values():
         row = {"event": "import_failure", "module": failure.module, "file": failure.file}
         row["type"] = failure.error.type_name
@@ -282,13 +281,13 @@ def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if config.stash.get(_STATE, {}).get("active"):
-        harness.set_session(None)
+        set_session(None)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     info = item.stash.get(_STATE, None)
-    session = harness.current_session() if info else None
+    session = current_session() if info else None
     if session is not None and isinstance(session, WorkerSession):
         session.start_test(info["time_limit"])
     try:
@@ -366,7 +365,7 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)
     if status not in ("passed", "not_attempted", "skipped"):
-        harness.current_session().restart()  # what a failing test left behind goes with it
+        current_session().restart()  # what a failing test left behind goes with it
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

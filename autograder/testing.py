@@ -7,11 +7,13 @@ a ``detail`` with values; the grader shows the detail only for public tests.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from autograder.runtime.seeding import seed_local
+from autograder.runtime.session import current_session
 
 __all__ = [
     "CheckFailed",
@@ -20,6 +22,7 @@ __all__ = [
     "check_finite",
     "check_shape",
     "numeric_grad",
+    "numeric_grad_array",
     "seed_everything",
     "seed_local",
 ]
@@ -161,30 +164,28 @@ def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1
     return grad
 
 
-def seed_local(seed: int) -> None:
-    """Seed Python's, numpy's and (when imported) torch's and TensorFlow's generators here.
+def numeric_grad_array(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, grad_out: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
+    """Numeric gradient of an array-valued function, given the upstream gradient.
 
-    Also switches off TF32 and other reduced-precision matrix math, so that results on a GPU
-    agree with the CPU within the tests' tolerances.
+    Args:
+        f: maps an array shaped like ``x`` to an array shaped like ``grad_out``.
+        x: the point, any shape; converted to float64.
+        grad_out: the gradient of the loss with respect to ``f(x)``.
+        eps: the step.
+
+    Returns:
+        The gradient of ``sum(f(x) * grad_out)`` with respect to ``x`` (what a layer's
+        ``backward(grad_out)`` returns), by central differences in float64.
     """
-    import sys
-
-    random.seed(seed)
-    np.random.seed(seed)
-    if "torch" in sys.modules:
-        torch = sys.modules["torch"]
-        torch.manual_seed(seed)
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
-    if "tensorflow" in sys.modules:
-        tf = sys.modules["tensorflow"]
-        tf.random.set_seed(seed)
-        tf.config.experimental.enable_tensor_float_32_execution(False)
+    weights = np.asarray(grad_out, dtype=np.float64)
+    return numeric_grad(
+        lambda v: float(np.sum(np.asarray(f(v), dtype=np.float64) * weights)), x, eps
+    )
 
 
 def seed_everything(seed: int) -> None:
     """Seed this process and, when a submission worker is connected, the worker too."""
-    from autograder.harness import current_session
-
     seed_local(seed)
     current_session().request("seed", seed=seed)

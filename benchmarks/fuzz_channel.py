@@ -18,7 +18,7 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.channel import ALLOWED_DTYPES, ChannelError, Ref, decode, encode
+from autograder.runtime.channel import ALLOWED_DTYPES, ChannelError, Ref, decode, encode
 
 SEEDS = [
     None,

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.sandbox import SandboxConfig, probe_protections
-from autograder.session import WorkerSession
+from autograder.runtime.sandbox import SandboxConfig, probe_protections
+from autograder.runtime.session import WorkerSession
 
 
 def main() -> None:

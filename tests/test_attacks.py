@@ -301,7 +301,7 @@ def test_grading_with_protections_off_still_works_and_says_so(fixture_kit, tmp_p
 
 
 def test_memory_polling_fallback_stops_a_hog(fixture_kit: Path, tmp_path: Path, monkeypatch):
-    from autograder import sandbox
+    from autograder.runtime import sandbox
 
     monkeypatch.setattr(sandbox, "_cgroup_dirs", lambda: {})
     limits = sandbox.Limits(memory_mb=300)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.channel import MAX_DEPTH, ChannelError, Ref, decode, encode
+from autograder.runtime.channel import MAX_DEPTH, ChannelError, Ref, decode, encode
 
 
 @pytest.mark.parametrize(

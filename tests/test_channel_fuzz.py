@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.channel import (
+from autograder.runtime.channel import (
     ALLOWED_DTYPES,
     MAX_DEPTH,
     MAX_DOC_BYTES,
@@ -28,7 +28,8 @@ from autograder.channel import (
     read_frame,
     write_frame,
 )
-from autograder.session import Session, WorkerCrashed
+from autograder.runtime.errors import WorkerCrashed
+from autograder.runtime.session import Session
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import Limits, SandboxConfig, probe_protections
-from autograder.session import WorkerSession
+from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
+from autograder.runtime.session import WorkerSession
 
 pytestmark = pytest.mark.gpu
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import Limits, SandboxConfig, probe_protections
-from autograder.session import LimitExceeded, WorkerSession
+from autograder.runtime.errors import LimitExceeded
+from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
+from autograder.runtime.session import WorkerSession
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or probe_protections()["cgroup"] != "on",

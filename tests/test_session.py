@@ -9,14 +9,9 @@ import numpy as np
 import pytest
 
 from autograder import harness
-from autograder.proxy import StaleObject, SubmissionModule
-from autograder.session import (
-    InProcessSession,
-    LimitExceeded,
-    SubmissionError,
-    WorkerCrashed,
-    WorkerSession,
-)
+from autograder.runtime.errors import LimitExceeded, StaleObject, SubmissionError, WorkerCrashed
+from autograder.runtime.proxy import SubmissionModule
+from autograder.runtime.session import InProcessSession, WorkerSession
 
 MODULE = """
 import os, sys, time

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import autograder
-from autograder import sandbox, view
-from autograder.sandbox import SandboxConfig, probe_protections
-from autograder.session import WorkerSession
+from autograder.runtime import sandbox, view
+from autograder.runtime.sandbox import SandboxConfig, probe_protections
+from autograder.runtime.session import WorkerSession
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sandbox")
 
@@ -84,7 +84,7 @@ def test_without_pivot_root_the_view_is_reported_off_and_workers_still_run(
 def test_user_is_refused_when_a_view_folder_is_closed(monkeypatch):
     if os.geteuid() != 0 or probe_protections()["view"] != "on":
         pytest.skip("needs root and the view")
-    closed = str(Path(sandbox.__file__).parent)
+    closed = str(Path(sandbox.__file__).resolve().parents[1])  # the autograder package
     monkeypatch.setattr(sandbox, "open_to_others", lambda path: path != closed)
     status = probe_protections()
     assert status["user"].startswith(f"off: {closed} is not readable by other users")

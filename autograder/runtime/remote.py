@@ -1,23 +1,18 @@
-"""Proxies that make the submission's objects look local to the tests.
+"""A proxy for one object on the submission's side: ``RemoteObject``.
 
-``RemoteObject`` stands for an object on the submission's side: attribute access, assignment,
-calls, indexing and ``len`` become requests; values come back as copies (numbers, strings, lists,
-dicts, numpy arrays) or as further proxies. ``SubmissionModule`` is a lazy module proxy: nothing is
-imported until a test touches it, so a module that fails to import fails the tests that use it,
-each with the import error as its message, instead of stopping collection.
+Attribute access, assignment, calls, indexing and ``len`` become requests of the session that
+made the proxy; values come back as copies (numbers, strings, lists, dicts, numpy arrays) or as
+further proxies. A proxy of an ended worker raises ``StaleObject``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograder.channel import Ref
+from autograder.runtime.channel import Ref
+from autograder.runtime.errors import StaleObject
 
-__all__ = ["RemoteObject", "StaleObject", "SubmissionModule"]
-
-
-class StaleObject(RuntimeError):
-    """A proxy whose object was lost when the submission's process was restarted."""
+__all__ = ["RemoteObject"]
 
 
 class RemoteObject:
@@ -71,35 +66,3 @@ class RemoteObject:
             self._ag_session.release(self._ag_generation, self._ag_ref.id)
         except Exception:  # noqa: BLE001 - finalisers must not raise
             pass
-
-
-class SubmissionModule:
-    """A lazy proxy for a module of the submission, imported on first use in the active session.
-
-    Args:
-        name: the dotted module name, e.g. ``hw1_mlp_numpy.layers``.
-    """
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._cache: tuple[Any, int, RemoteObject] | None = None
-
-    def _module(self) -> RemoteObject:
-        from autograder.harness import current_session
-
-        session = current_session()
-        if self._cache is not None:
-            cached_session, generation, module = self._cache
-            if cached_session is session and generation == session.generation:
-                return module
-        module = session.import_module(self._name)
-        self._cache = (session, session.generation, module)
-        return module
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return getattr(self._module(), name)
-
-    def __repr__(self) -> str:
-        return f"<submission module {self._name}>"

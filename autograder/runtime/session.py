@@ -3,6 +3,9 @@
 Both kinds send every request and reply through the channel's encoder, so a test sees the same
 values in either mode. The worker kind enforces a wall-clock deadline per test, notices crashes,
 and starts a fresh worker for the next request after either.
+
+The current session (``set_session``, ``current_session``) is the one that proxies of the
+submission's modules talk to: the pytest plugin installs it, a notebook may too.
 """
 
 from __future__ import annotations
@@ -20,74 +23,37 @@ import threading
 import time
 from typing import Any
 
-from autograder.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
-from autograder.sandbox import Sandbox, SandboxConfig
-from autograder.worker import Handler
+from autograder.runtime.channel import (
+    ChannelError,
+    Ref,
+    decode,
+    encode,
+    read_frame,
+    write_frame,
+)
+from autograder.runtime.errors import (
+    ImportTimeLimit,
+    LimitExceeded,
+    SubmissionError,
+    WorkerCrashed,
+)
+from autograder.runtime.remote import RemoteObject
+from autograder.runtime.sandbox import Sandbox, SandboxConfig
+from autograder.runtime.worker import Handler
 
 __all__ = [
-    "BudgetExhausted",
     "ImportFailure",
     "InProcessSession",
-    "LimitExceeded",
     "Session",
-    "SubmissionError",
-    "WorkerCrashed",
     "WorkerSession",
+    "current_session",
+    "set_session",
+    "slow_import_message",
 ]
 
 
 STARTUP_SECONDS = 60
 _FRAME = re.compile(r'File "([^"\n]+\.py)", line (\d+) in ')
-
-
-class SubmissionError(Exception):
-    """The submission's code failed while serving a request.
-
-    Attributes:
-        type_name: the class name of the exception raised by the submission.
-        message: its message.
-        where: ``file:line in function`` of the last frame in the submission's files.
-        not_attempted: the failure is an untouched stub.
-    """
-
-    def __init__(
-        self, type_name: str, message: str, where: str = "", not_attempted: bool = False
-    ) -> None:
-        self.type_name = type_name
-        self.message = message
-        self.where = where
-        self.not_attempted = not_attempted
-        at = f" (at {where})" if where else ""
-        super().__init__(f"{type_name}: {message}{at}")
-
-
-class LimitExceeded(SubmissionError):
-    """A limit (wall clock, memory, output) was exceeded; the worker was stopped."""
-
-    def __init__(self, limit: str) -> None:
-        super().__init__("LimitExceeded", limit)
-
-
-class WorkerCrashed(SubmissionError):
-    """The worker process ended while serving a request."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__("WorkerCrashed", detail)
-
-
-class BudgetExhausted(Exception):
-    """The submission used up its grading time before this test started; it is not run."""
-
-    def __init__(self, budget: float) -> None:
-        super().__init__(f"Not run: the submission used up its grading time of {budget:g} s")
-
-
-class ImportTimeLimit(BaseException):
-    """Raised into a student's own process when an import outlasts its limit (notebook cells).
-
-    A ``BaseException``, like ``KeyboardInterrupt``, so that ``except Exception`` in the student's
-    module does not swallow it.
-    """
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,8 +135,6 @@ class Session:
 
     def request(self, op: str, **fields: Any) -> Any:
         """Send one request and return its decoded value."""
-        from autograder.proxy import RemoteObject
-
         fields["op"] = op
         if self._released:
             fields["release"], self._released = self._released, []
@@ -202,8 +166,6 @@ class Session:
         )
 
     def _wrap(self, ref: Ref) -> Any:
-        from autograder.proxy import RemoteObject
-
         return RemoteObject(self, self.generation, ref)
 
     def release(self, generation: int, number: int) -> None:
@@ -377,7 +339,7 @@ class WorkerSession(Session):
         env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOGRADER_")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["MPLBACKEND"] = "Agg"
-        cmd = [self.python, "-m", "autograder.worker", "--root", self.root]
+        cmd = [self.python, "-m", "autograder.runtime.worker", "--root", self.root]
         cmd += ["--fd-in", str(to_r), "--fd-out", str(from_w)]
         if self.sandbox_config is not None:
             self._sandbox = Sandbox(self.sandbox_config.limits, use_cgroup=True)
@@ -517,3 +479,22 @@ class WorkerSession(Session):
     def close(self) -> None:
         self._stop()
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+_current: Session | None = None
+
+
+def set_session(session: Session | None) -> None:
+    """Install the session that proxies talk to (the plugin does this; so can a notebook)."""
+    global _current
+    if _current is not None and _current is not session:
+        _current.close()
+    _current = session
+
+
+def current_session() -> Session:
+    """The active session; without one, an in-process session on the current folder's parent."""
+    global _current
+    if _current is None:
+        _current = InProcessSession(os.environ.get("AUTOGRADER_SUBMISSION", os.getcwd()))
+    return _current

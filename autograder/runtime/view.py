@@ -107,7 +107,7 @@ def view_paths() -> list[str]:
     wanted.add(os.path.dirname(os.path.realpath(sys.executable)))
     wanted.add(os.path.dirname(sys.executable))
     wanted |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
-    wanted.add(os.path.dirname(os.path.abspath(__file__)))
+    wanted.add(str(Path(__file__).resolve().parents[1]))  # the autograder package
     wanted |= set(_editable_folders())
     wanted |= set(SYSTEM_PATHS)
     paths = set()

@@ -1,8 +1,9 @@
 """The submission's side of the channel: a table of objects and a loop that serves requests.
 
 ``Handler`` runs every request on the submission's objects and answers with data or references.
-In official grading it runs in a separate worker process (``python -m autograder.worker``); for
-students it runs in the test's own process, behind the same encoder, so both see the same values.
+In official grading it runs in a separate worker process (``python -m autograder.runtime.worker``);
+for students it runs in the test's own process, behind the same encoder, so both see the same
+values.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import sys
 import traceback
 from typing import Any
 
-from autograder.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
+from autograder.runtime.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
+from autograder.runtime.sandbox import SandboxConfig, enter
+from autograder.runtime.seeding import seed_local
 
 __all__ = ["Handler", "describe_exception", "main"]
 
@@ -201,11 +204,9 @@ class Handler:
             if not _PROBE_NAME.match(name):
                 raise ChannelError(f"bad probe name {name!r}")
             module_name, func = name.split(".")
-            module = importlib.import_module(f"autograder.probes.{module_name}")
+            module = importlib.import_module(f"autograder.runtime.probes.{module_name}")
             return getattr(module, func)(*request.get("args", []), **request.get("kwargs", {}))
         if op == "seed":
-            from autograder.testing import seed_local
-
             seed_local(request["seed"])
             return None
         if op == "ping":
@@ -215,7 +216,7 @@ class Handler:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve requests from the grader over two inherited file descriptors until EOF."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.worker")
+    parser = argparse.ArgumentParser(prog="python -m autograder.runtime.worker")
     parser.add_argument("--root", required=True)
     parser.add_argument("--fd-in", type=int, required=True)
     parser.add_argument("--fd-out", type=int, required=True)
@@ -223,8 +224,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     if args.sandbox:
-        from autograder.sandbox import SandboxConfig, enter
-
         enter(SandboxConfig.from_json(args.sandbox), (args.fd_in, args.fd_out))
     os.chdir(root)
     sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]

@@ -5,7 +5,7 @@ process limits, and a reliable way to end every process in it), or falls back to
 tree's resident memory every 20 ms. The worker side (``enter``) runs before any submission code:
 
 - new mount, network and PID namespaces; in the mount namespace the worker moves into the
-  allowlist view of ``autograder.view`` (read-only interpreter, packages and system folders;
+  allowlist view of ``autograder.runtime.view`` (read-only interpreter, packages and system folders;
   writable workspace and private ``/tmp``; nothing else of the disk exists);
 - a tiny init as PID 1 of the new namespace, so that when the worker ends every process it left
   (even one in a new session) ends with it, and the grader's processes are invisible;
@@ -34,7 +34,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograder.view import ViewError, enter_view, mount, open_to_others, view_paths
+from autograder.runtime.view import ViewError, enter_view, mount, open_to_others, view_paths
 
 __all__ = ["Limits", "Sandbox", "SandboxConfig", "enter", "probe_protections", "remove_cgroups"]
 
