@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import click
 
-from autograder.checking import check_folder
-from autograder.grading import (
-    GradingError,
-    GradingInterrupted,
+from autograder.assignment.paths import (
+    AssignmentError,
     assignment_paths,
+    find_assignment,
     find_kit,
-    grade,
 )
-from autograder.release import ReleaseError, check_release, release
-from autograder.tasks import TasksError, load_tasks
+from autograder.assignment.tasks import TasksError
+from autograder.classroom.demo import example_class
+from autograder.classroom.pool import grade_class, score_table
+from autograder.grading.check import check_folder
+from autograder.grading.errors import GradingError, GradingInterrupted
+from autograder.grading.grade import grade
+from autograder.grading.pack import pack
+from autograder.integrations.nbgrader_course import NbgraderError, release_course
+from autograder.integrations.nbgrader_grading import nbgrader_grade
+from autograder.release.build import check_release, release
+from autograder.release.errors import ReleaseError
 
 __all__ = ["main"]
 
@@ -37,16 +42,11 @@ def _fail(message: str) -> None:
 
 def _student_copy(name: str, path: Path | None) -> Path:
     """The student's copy of an assignment: --path, the current folder, or a folder below it."""
-    here = Path.cwd()
-    candidates = [path] if path else [here, here / name, here / "assignments" / name]
-    for folder in candidates:
-        if folder is not None and (folder / "tasks.toml").is_file() and folder.name == name:
-            return folder.resolve()
-    _fail(
-        f"cannot find your copy of {name} (looked in {', '.join(map(str, candidates))}); "
-        "run from the folder above it or give --path"
-    )
-    raise AssertionError  # unreachable
+    try:
+        return find_assignment(name, path)
+    except AssignmentError as exc:
+        _fail(f"cannot find your copy of {name}: {exc}; or give --path")
+        raise AssertionError from None  # unreachable
 
 
 @click.group()
@@ -87,8 +87,6 @@ def release_cmd(
     kit = kit or find_kit()
     try:
         if course is not None:
-            from autograder.nbgrader_course import NbgraderError, release_course
-
             if check:
                 _fail("--check applies to assignments/, not to an nbgrader course")
 
@@ -178,9 +176,6 @@ def check_cmd(name: str, tasks: tuple[str, ...], path: Path | None) -> None:
     sys.exit(1 if result.failing else 0)
 
 
-_STUB = re.compile(r"raise NotImplementedError\(['\"](\d+(?:\.\d+)*):")
-
-
 @main.command("pack")
 @click.argument("name")
 @click.option("--path", type=click.Path(path_type=Path, file_okay=False), help="your copy")
@@ -188,16 +183,9 @@ _STUB = re.compile(r"raise NotImplementedError\(['\"](\d+(?:\.\d+)*):")
 def pack_cmd(name: str, path: Path | None, out: Path | None) -> None:
     """Build the zip you submit for assignment NAME (your editable files only)."""
     folder = _student_copy(name, path)
-    assignment = load_tasks(folder)
     out = out or Path.cwd() / f"{name}-submission.zip"
-    stubs = set()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for rel in assignment.editable_files:
-            text = (folder / rel).read_text(encoding="utf-8")
-            stubs |= set(_STUB.findall(text))
-            info = zipfile.ZipInfo(f"{name}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
-            zf.writestr(info, text, zipfile.ZIP_DEFLATED)
-    click.echo(f"wrote {out} ({', '.join(assignment.editable_files)})")
+    files, stubs = pack(folder, out)
+    click.echo(f"wrote {out} ({', '.join(files)})")
     if stubs:
         click.echo(f"still untouched stubs in tasks: {', '.join(sorted(stubs))}")
 
@@ -210,8 +198,6 @@ def pack_cmd(name: str, path: Path | None, out: Path | None) -> None:
 @_KIT
 def grade_class_cmd(name: str, submissions: Path, out: Path, jobs: int, kit: Path | None) -> None:
     """Grade every submission folder or zip in SUBMISSIONS; write results and gradebook.csv."""
-    from autograder.classroom import grade_class, score_table
-
     kit = kit or find_kit()
     try:
         results = grade_class(kit, name, submissions, out, jobs=jobs)
@@ -232,9 +218,6 @@ def nbgrader_grade_cmd(
     course: Path, name: str, students: tuple[str, ...], jobs: int, kit: Path | None
 ) -> None:
     """Grade COURSE/submitted/*/NAME with the kit; write the scores into nbgrader's gradebook."""
-    from autograder.classroom import score_table
-    from autograder.nbgrader_grading import nbgrader_grade
-
     kit = kit or find_kit()
     try:
         results, changes = nbgrader_grade(
@@ -260,14 +243,12 @@ def nbgrader_grade_cmd(
 @_KIT
 def demo_cmd(name: str, out: Path, jobs: int, kit: Path | None) -> None:
     """Release, then grade an example class (reference, skeleton, mutants) of NAME."""
-    from autograder.classroom import example_class, grade_class, score_table
-
     kit = kit or find_kit()
     start = time.monotonic()
     try:
         release(kit, [name])
         assignment_paths(kit, name)
-    except (ReleaseError, TasksError, GradingError) as exc:
+    except (ReleaseError, TasksError, AssignmentError) as exc:
         _fail(str(exc))
     click.echo(f"released assignments/{name}")
     if out.exists():

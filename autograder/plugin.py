@@ -28,7 +28,12 @@ from typing import Any
 
 import pytest
 
-from autograder.runtime.errors import BudgetExhausted, StaleObject, SubmissionError
+from autograder.assignment.paths import assignment_of
+from autograder.assignment.tasks import Assignment, load_tasks
+from autograder.grading.feedback import feedback
+from autograder.grading.results import task_table
+from autograder.grading.status import Status
+from autograder.runtime.errors import BudgetExhausted
 from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
 from autograder.runtime.session import (
     InProcessSession,
@@ -36,8 +41,6 @@ from autograder.runtime.session import (
     current_session,
     set_session,
 )
-from autograder.tasks import Assignment, load_tasks
-from autograder.testing import CheckFailed
 
 MARKERS = {
     "task": "task(id): the task a graded test belongs to",
@@ -86,13 +89,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = {"assignments": {}, "rows": [], "active": False}
 
 
-def _assignment_of(path: Path) -> Path | None:
-    for parent in list(path.parents)[:4]:
-        if (parent / "tasks.toml").is_file() and (parent / "tests").is_dir():
-            return parent
-    return None
-
-
 def _root_of(config: pytest.Config, folder: Path) -> Path:
     given = config.getoption("--submission")
     return Path(given).resolve() if given else folder.parent.resolve()
@@ -107,32 +103,50 @@ def gpu_present() -> bool:
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
+    _skip_gpu_tests(items)
+    folders = {item: assignment_of(Path(item.path)) for item in items}
+    used = {f for f in folders.values() if f is not None}
+    if not used:
+        return
+    state = config.stash[_STATE]
+    state["active"] = True
+    state["root"] = _one_tree(config, used)
+    assignments: dict[Path, Assignment] = {f: load_tasks(f) for f in used}
+    state["assignments"] = assignments
+    has_hidden = _mark_graded(items, folders, assignments)
+    if has_hidden:  # a whole assignment: its tests must give every task its points
+        _check_points(items, assignments.values())
+    _select(config, items, assignments.values())
+    _write(config, {"event": "collected", "tests": [_describe(i) for i in items]})
+
+
+def _skip_gpu_tests(items: list[pytest.Item]) -> None:
     if not gpu_present():
         for item in items:
             if item.get_closest_marker("gpu") is not None:
                 item.add_marker(pytest.mark.skip(reason="needs a GPU; none is present"))
-    state = config.stash[_STATE]
-    folders = {item: _assignment_of(Path(item.path)) for item in items}
-    used = {f for f in folders.values() if f is not None}
-    if not used:
-        return
-    roots = {_root_of(config, f) for f in used}
-    trees = {f.parent.resolve() for f in used}
+
+
+def _one_tree(config: pytest.Config, folders: set[Path]) -> Path:
+    """The one tree (root folder) the run grades; two trees in one process are refused."""
+    trees = {f.parent.resolve() for f in folders}
     if len(trees) > 1:
         raise pytest.UsageError(
             "tests of two trees in one run: "
             + ", ".join(sorted(map(str, trees)))
             + " (grade each tree in its own process)"
         )
-    state["active"] = True
-    state["root"] = roots.pop()
-    assignments: dict[Path, Assignment] = {f: load_tasks(f) for f in used}
-    state["assignments"] = assignments
+    return {_root_of(config, f) for f in folders}.pop()
 
+
+def _mark_graded(
+    items: list[pytest.Item], folders: dict[pytest.Item, Path | None], assignments: dict
+) -> bool:
+    """Check each test's task, points and hidden markers and stash its share of the points;
+    returns whether hidden tests are among them."""
     groups: dict[tuple[str, str], int] = defaultdict(int)
     for item in items:
         groups[(str(item.path), getattr(item, "originalname", item.name))] += 1
-    totals: dict[tuple[str, str], float] = defaultdict(float)
     has_hidden = False
     for item in items:
         folder = folders[item]
@@ -145,10 +159,8 @@ def pytest_collection_modifyitems(
                 "decorate it with autograder.harness.graded(task, points)"
             )
         assignment = assignments[folder]
-        task = assignment.task(task_mark.args[0])
         in_hidden = "hidden" in Path(item.path).relative_to(folder / "tests").parts[:-1]
-        marked_hidden = item.get_closest_marker("hidden") is not None
-        if in_hidden != marked_hidden:
+        if in_hidden != (item.get_closest_marker("hidden") is not None):
             raise pytest.UsageError(
                 f"{item.nodeid}: tests under tests/hidden/ and only those carry the hidden marker"
             )
@@ -157,24 +169,36 @@ def pytest_collection_modifyitems(
         limit = item.get_closest_marker("time_limit")
         item.stash[_STATE] = {
             "assignment": assignment,
-            "task": task,
+            "task": assignment.task(task_mark.args[0]),
             "points": share,
             "hidden": in_hidden,
             "time_limit": limit.args[0] if limit else assignment.time_limit,
         }
-        totals[(assignment.id, task.id)] += share
+    return has_hidden
 
-    if has_hidden:
-        for assignment in assignments.values():
-            for task in assignment.tasks:
-                got = totals.get((assignment.id, task.id), 0.0)
-                if abs(got - task.points) > 1e-9:
-                    raise pytest.UsageError(
-                        f"{assignment.id} task {task.id}: its tests give {got:g} points, "
-                        f"tasks.toml says {task.points:g}"
-                    )
 
+def _check_points(items: list[pytest.Item], assignments: Any) -> None:
+    """Every task's tests add up to its points in tasks.toml."""
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for item in items:
+        info = item.stash[_STATE]
+        totals[(info["assignment"].id, info["task"].id)] += info["points"]
+    for assignment in assignments:
+        for task in assignment.tasks:
+            got = totals.get((assignment.id, task.id), 0.0)
+            if abs(got - task.points) > 1e-9:
+                raise pytest.UsageError(
+                    f"{assignment.id} task {task.id}: its tests give {got:g} points, "
+                    f"tasks.toml says {task.points:g}"
+                )
+
+
+def _select(config: pytest.Config, items: list[pytest.Item], assignments: Any) -> None:
+    """Keep only ``--task`` tasks (checked to exist) and, with ``--public-only``, public tests."""
     wanted = set(config.getoption("--task"))
+    for assignment in assignments:
+        for task_id in wanted:
+            assignment.task(task_id)
     public_only = config.getoption("--public-only")
     keep, drop = [], []
     for item in items:
@@ -186,10 +210,6 @@ def pytest_collection_modifyitems(
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-    for assignment in assignments.values():
-        for task_id in wanted:
-            assignment.task(task_id)
-    _write(config, {"event": "collected", "tests": [_describe(i) for i in items]})
 
 
 def _describe(item: pytest.Item) -> dict[str, Any]:
@@ -297,33 +317,6 @@ def pytest_runtest_call(item: pytest.Item):
             session.end_test()
 
 
-def feedback(exc: BaseException, hidden: bool) -> tuple[str, str]:
-    """Turn a test's exception into (status, message) without test source or hidden values."""
-    origin = getattr(exc, "_autograder_origin", None)
-    if isinstance(origin, dict):  # raised by the submission in this process
-        exc = SubmissionError(
-            origin["type"], origin["message"], origin["where"], origin["not_attempted"]
-        )
-    if isinstance(exc, BudgetExhausted):
-        return "not_graded", str(exc)
-    if isinstance(exc, CheckFailed):
-        return "failed", exc.summary if hidden or not exc.detail else f"{exc.summary}\n{exc.detail}"
-    if isinstance(exc, SubmissionError):
-        if exc.not_attempted:
-            return "not_attempted", f"Not attempted: {exc.message}"
-        if exc.type_name in ("LimitExceeded", "WorkerCrashed"):
-            return "failed", f"Stopped: {exc.message}"
-        return "failed", f"Your code raised {exc}"
-    if isinstance(exc, StaleObject):
-        return "failed", f"Stopped: {exc}"
-    if isinstance(exc, AssertionError):
-        text = "" if hidden else str(exc).split("\n")[0]
-        return "failed", "A check failed" + (f": {text}" if text else "")
-    name = type(exc).__name__
-    text = "" if hidden else f": {str(exc)[:300]}"
-    return "failed", f"{name}{text}"
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
@@ -335,15 +328,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     record["duration"] += report.duration
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
-        record.update(status="skipped", message=str(reason))
+        record.update(status=Status.SKIPPED, message=str(reason))
     elif report.failed:
         if call.excinfo is not None and "status" not in record:
             status, message = feedback(call.excinfo.value, info["hidden"])
-            if report.when != "call" and status != "not_graded":
+            if report.when != "call" and status is not Status.NOT_GRADED:
                 message = f"Could not run the test ({report.when}): {message}"
             record.update(status=status, message=message)
     elif report.when == "call":
-        record.setdefault("status", "passed")
+        record.setdefault("status", Status.PASSED)
         record.setdefault("message", "")
     if report.when == "teardown":
         _finish(item, record)
@@ -354,17 +347,17 @@ _RECORD = pytest.StashKey[dict]()
 
 def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
     row = _describe(item)
-    status = record.get("status", "failed")
+    status = Status(record.get("status", Status.FAILED))
     row.update(
         event="test",
-        status=status,
-        score=row["points"] if status == "passed" else 0.0,
+        status=status.value,
+        score=row["points"] if status is Status.PASSED else 0.0,
         message=record.get("message", ""),
         duration=round(record["duration"], 4),
     )
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)
-    if status not in ("passed", "not_attempted", "skipped"):
+    if status not in (Status.PASSED, Status.NOT_ATTEMPTED, Status.SKIPPED):
         current_session().restart()  # what a failing test left behind goes with it
 
 
@@ -372,8 +365,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     rows = config.stash[_STATE]["rows"]
     if not rows:
         return
-    from autograder.report import task_table
-
     terminalreporter.write_line("")
     for line in task_table(rows, config.stash[_STATE]["assignments"].values()):
         terminalreporter.write_line(line)

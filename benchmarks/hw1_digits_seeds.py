@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.data import load_digits_split, load_fashion_mnist
-from autograder.notebook import use_assignment
+from autograder.integrations.notebook import use_assignment
 
 use_assignment("hw1_mlp_numpy", start=Path(__file__).resolve().parents[1] / "solutions")
 

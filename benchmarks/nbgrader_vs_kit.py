@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.mutants import apply_patch, load_patches
-from autograder.nbgrader_course import course_settings, nbgrader_env, release_course
-from autograder.tasks import load_tasks
+from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.tasks import load_tasks
+from autograder.integrations.nbgrader_course import course_settings, nbgrader_env, release_course
 
 KIT = Path(__file__).resolve().parent.parent
 

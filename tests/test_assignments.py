@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.tasks import load_tasks
 from autograder.grading import grade
-from autograder.mutants import apply_patch, load_patches
-from autograder.tasks import load_tasks
+from autograder.grading.results import task_scores
 
 KIT = Path(__file__).resolve().parent.parent
 NAMES = sorted(p.parent.name for p in (KIT / "solutions").glob("*/tasks.toml"))
@@ -22,13 +23,6 @@ PATCHES = [
     for kind in ("mutant", "variant")
     for patch in load_patches(KIT / "solutions" / name, kind)
 ]
-
-
-def _scores(results: dict) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for t in results["tests"]:
-        out[t["number"]] = out.get(t["number"], 0.0) + t["score"]
-    return out
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -84,7 +78,8 @@ def test_mutant_fails_its_task_with_its_phrase_and_variant_scores_full(name, pat
         return
     results = grade(KIT, name, root / name, tmp_path / "r.json", tasks=(patch.task,))
     assert (
-        _scores(results)[patch.task] < load_tasks(KIT / "solutions" / name).task(patch.task).points
+        task_scores(results)[patch.task]
+        < load_tasks(KIT / "solutions" / name).task(patch.task).points
     ), f"mutant ({patch.description}) was not caught"
     messages = [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
     assert any(patch.phrase.lower() in m.lower() for m in messages), (patch.phrase, messages)

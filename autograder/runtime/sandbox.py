@@ -411,7 +411,9 @@ def enter(config: SandboxConfig, keep_fds: tuple[int, ...]) -> None:
         for root, dirs, files in os.walk(config.workspace):
             for name in [root, *[os.path.join(root, n) for n in dirs + files]]:
                 os.chown(name, NOBODY, NOBODY, follow_symlinks=False)
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        counted = any(Path(c).parent in (CGROUP_ROOT, CGROUP_ROOT / "pids") for c in config.cgroup)
+        if not counted:  # RLIMIT_NPROC counts every process of the uid, other workers' too
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
     _drop_privileges(config.user)
     del keep_fds
 

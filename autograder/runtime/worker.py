@@ -19,6 +19,7 @@ import sys
 import traceback
 from typing import Any
 
+from autograder.assignment.tasks import TASK_ID
 from autograder.runtime.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
 from autograder.runtime.sandbox import SandboxConfig, enter
 from autograder.runtime.seeding import seed_local
@@ -26,7 +27,7 @@ from autograder.runtime.seeding import seed_local
 __all__ = ["Handler", "describe_exception", "main"]
 
 _PROBE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-_TASK_PREFIX = re.compile(r"^\d+(\.\d+)*\s*:")
+_TASK_PREFIX = re.compile(rf"^{TASK_ID}\s*:")
 
 
 def describe_exception(exc: BaseException, root: str | None = None) -> dict[str, Any]:

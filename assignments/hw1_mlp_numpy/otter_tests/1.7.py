@@ -15,6 +15,6 @@ points = 12
 
 @test_case(points=12)
 def task_1_7():
-    from autograder.otter import assert_task_passes
+    from autograder.integrations.otter import assert_task_passes
 
     assert_task_passes("hw1_mlp_numpy", "1.7")

@@ -1,0 +1,93 @@
+"""Grade one submission: take its editable files, run the tests in a separate process, report.
+
+The steps, each in a module of its own: find the assignment (``autograder.assignment.paths``),
+read only the submission's editable files and lay them over a fresh copy of the release
+(``intake``), run the tests under the plugin (``run``), and write Gradescope's
+``results.json`` (``results``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.grading.errors import GradingError, GradingInterrupted
+from autograder.grading.intake import IntakeError, collect_editable, prepare_workspace
+from autograder.grading.results import gradescope_results
+from autograder.grading.run import run_tests
+
+__all__ = ["GRACE_SECONDS", "grade"]
+
+GRACE_SECONDS = 120.0  # beyond the time budget, for collection and the worker's starts
+
+
+def grade(
+    kit: Path,
+    name: str,
+    source: Path,
+    out: Path,
+    *,
+    public_only: bool = False,
+    tasks: tuple[str, ...] = (),
+    mode: str = "proxied",
+    sandbox: bool = True,
+    worker_user: str = "nobody",
+) -> dict[str, Any]:
+    """Grade one submission and write Gradescope's results.json to ``out``.
+
+    The results also say which protections of the worker were on (``extra_data``). In its
+    allowlist view (``autograder.runtime.view``) the worker sees neither ``out`` nor any other
+    submission.
+
+    Raises:
+        GradingError: the assignment, the submission or the tests could not be read.
+    """
+    start = time.monotonic()
+    try:
+        paths = assignment_paths(kit, name)
+        files, notes = collect_editable(source, paths.assignment)
+    except (AssignmentError, IntakeError) as exc:
+        raise GradingError(str(exc)) from None
+    tests_dir = (paths.solution or paths.release) / "tests"
+    with tempfile.TemporaryDirectory(prefix="ag-grade-") as tmp:
+        root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
+        assignment = paths.assignment
+        budget = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
+        run = run_tests(
+            tests_dir,
+            root,
+            Path(tmp) / "results.jsonl",
+            mode=mode,
+            tasks=tasks,
+            public_only=public_only or paths.solution is None,
+            timeout=budget,
+            sandbox=sandbox,
+            worker_user=worker_user,
+        )
+    results = gradescope_results(
+        run.rows, paths.assignment, time.monotonic() - start, run.protections
+    )
+    off = {k: v for k, v in run.protections.items() if v.startswith("off")}
+    if off:
+        listed = "; ".join(f"{k} {v}" for k, v in off.items())
+        results["output"] += f"\nProtections off: {listed}"
+    missing = sorted(set(paths.assignment.editable_files) - set(files))
+    if missing:
+        notes.insert(0, f"Missing from the submission: {', '.join(missing)}")
+    notes[:0] = run.notes
+    if run.interrupted:
+        notes.insert(0, "Grading was interrupted: the tests not graded score 0")
+    if notes:
+        results["output"] = "\n".join(notes) + "\n" + results["output"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out.with_suffix(out.suffix + ".part")
+    tmp_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp_out, out)
+    if run.interrupted:
+        raise GradingInterrupted(f"grading was interrupted; partial results written to {out}")
+    return results

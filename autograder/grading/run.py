@@ -1,0 +1,198 @@
+"""One run of an assignment's tests on one tree, in a pytest process of its own.
+
+The steps: ``pytest_command`` builds the command line (the kit's plugin does the grading),
+``_run`` runs it under the whole run's limit, ``read_events`` reads what the plugin wrote, one
+JSON line per event, as it happened: so a run that was stopped still has its finished tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder.grading.errors import GradingError
+from autograder.grading.results import import_note
+from autograder.grading.status import Status
+from autograder.runtime.sandbox import remove_cgroups
+
+__all__ = ["Run", "pytest_command", "read_events", "run_tests"]
+
+
+@dataclass
+class Run:
+    """What one pytest run of an assignment's tests gave.
+
+    Attributes:
+        collected: the tests it collected.
+        rows: one result per collected test (unfinished ones ``not_graded``).
+        log: pytest's own output, for the instructor's log only (it shows test source).
+        protections: the worker's protections, name -> "on" / "off: reason" (proxied mode).
+        interrupted: grading was interrupted (Ctrl-C).
+        notes: what happened once for the whole run, for the top of the feedback: a module whose
+            import failed or hung, a time budget used up.
+    """
+
+    collected: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    log: str = ""
+    protections: dict[str, str] = field(default_factory=dict)
+    interrupted: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def pytest_command(
+    tests: Path,
+    root: Path,
+    results: Path,
+    *,
+    mode: str,
+    tasks: tuple[str, ...],
+    public_only: bool,
+    sandbox: bool,
+    worker_user: str,
+    slow_import: str,
+) -> list[str]:
+    """The pytest command line that grades ``root`` with the tests in ``tests``."""
+    ini = results.with_suffix(".ini")
+    ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "pytest", str(tests), "-c", str(ini)]
+    cmd += ["--rootdir", str(tests.parent), "--import-mode=importlib", "-p", "no:cacheprovider"]
+    cmd += ["--assert=plain", "-q", "-W", "ignore", "--submission", str(root), "--mode", mode]
+    cmd += ["--results", str(results)]
+    for task in tasks:
+        cmd += ["--task", task]
+    if public_only:
+        cmd.append("--public-only")
+    cmd += ["--sandbox", "on" if sandbox else "off", "--worker-user", worker_user]
+    cmd += ["--slow-import", slow_import]
+    if _shows_waiting(cmd):  # a slow import's message reaches the student's terminal
+        cmd.append("--capture=sys")
+    return cmd
+
+
+def _shows_waiting(cmd: list[str]) -> bool:
+    """In-process runs that wait for slow imports print what they wait for, uncaptured."""
+    return "inprocess" in cmd and cmd[cmd.index("--slow-import") + 1] == "warn"
+
+
+def _run(cmd: list[str], timeout: float | None) -> tuple[str, bool, str]:
+    """Run the pytest process; returns its log, whether it was interrupted, and what the tests
+    it did not finish are told."""
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    shows_waiting = _shows_waiting(cmd)
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=None if shows_waiting else subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        log, _ = proc.communicate(timeout=timeout)
+        return log, False, "Not graded: grading stopped before this test ran"
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        log, _ = proc.communicate()
+        log += f"\n[grading stopped after {timeout:g} s]"
+        return log, False, f"Not graded: the whole run's limit of {timeout:g} s was reached first"
+    except KeyboardInterrupt:
+        os.killpg(proc.pid, signal.SIGKILL)
+        log, _ = proc.communicate()
+        return log, True, "Not graded: grading was interrupted before this test ran"
+    finally:
+        remove_cgroups(proc.pid)  # its workers' groups, if it could not remove them itself
+
+
+def read_events(results: Path, run: Run) -> None:
+    """Read the plugin's events from ``results`` into ``run``."""
+    if not results.is_file():
+        return
+    notes = list(run.notes)
+    for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "protections":
+            run.protections = event["status"]
+        elif kind == "collected":
+            run.collected = event["tests"]
+        elif kind == "test":
+            run.rows.append(event)
+        elif kind == "import_failure":
+            notes.append(import_note(event))
+        elif kind == "budget_used_up":
+            notes.append(
+                f"The submission used up its grading time of {event['budget']:g} s: "
+                "the tests not run by then score 0."
+            )
+    run.notes = tuple(notes)
+
+
+def run_tests(
+    tests: Path,
+    root: Path,
+    results: Path,
+    *,
+    mode: str = "proxied",
+    tasks: tuple[str, ...] = (),
+    public_only: bool = False,
+    timeout: float | None = None,
+    sandbox: bool = True,
+    worker_user: str = "nobody",
+    slow_import: str = "warn",
+) -> Run:
+    """Run an assignment's tests on one tree, in a pytest process of its own.
+
+    Args:
+        tests: the assignment's ``tests`` folder.
+        root: the tree to import the assignment from.
+        results: the JSON-lines file the plugin writes.
+        mode: ``proxied`` (worker process) or ``inprocess``.
+        tasks: only these task ids.
+        public_only: skip hidden tests.
+        timeout: seconds for the whole run; the tests not finished then are "not graded".
+        sandbox: isolate the proxied worker.
+        worker_user: ``nobody`` (where the machine allows it) or ``keep`` the grader's uid.
+        slow_import: in-process mode, an import over its limit: ``warn`` and wait, or ``stop``.
+
+    Raises:
+        GradingError: the tests could not be collected.
+        KeyboardInterrupt: interrupted before any test was collected.
+    """
+    results.unlink(missing_ok=True)
+    cmd = pytest_command(
+        tests,
+        root,
+        results,
+        mode=mode,
+        tasks=tasks,
+        public_only=public_only,
+        sandbox=sandbox,
+        worker_user=worker_user,
+        slow_import=slow_import,
+    )
+    log, interrupted, reason = _run(cmd, timeout)
+    run = Run(log=log, interrupted=interrupted)
+    read_events(results, run)
+    if not run.collected and not run.rows:
+        if interrupted:
+            raise KeyboardInterrupt
+        raise GradingError(f"the tests could not be collected:\n{log[-3000:]}")
+    finished = {r["nodeid"] for r in run.rows}
+    for test in run.collected:
+        if test["nodeid"] not in finished:
+            unfinished = {"status": Status.NOT_GRADED.value, "score": 0.0, "duration": 0.0}
+            run.rows.append(dict(test, event="test", message=reason, **unfinished))
+    order = {t["nodeid"]: i for i, t in enumerate(run.collected)}
+    run.rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
+    return run

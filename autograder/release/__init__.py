@@ -1,0 +1,8 @@
+"""The student release, generated from the solutions in small ordered steps (``build``):
+solution regions (``regions``), notebooks (``notebooks``), the handout's task table
+(``handout``), otter test files (``otter_files``) and the leak check (``leak``)."""
+
+from autograder.release.build import check_release, release
+from autograder.release.errors import ReleaseError
+
+__all__ = ["ReleaseError", "check_release", "release"]

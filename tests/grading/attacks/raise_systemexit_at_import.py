@@ -1,0 +1,2 @@
+# phrase: SystemExit
+raise SystemExit(0)

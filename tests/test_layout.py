@@ -1,0 +1,139 @@
+"""The engine's import graph runs one way: no cycle, no import hidden in a function, layers.
+
+Each module's ``autograder`` imports are read from its source (``ast``), so the check needs no
+import of the package and sees every module, also those no test imports.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import autograder
+
+PACKAGE = Path(autograder.__file__).resolve().parent
+
+# Lowest first: a module may import from its own layer and the ones below, never above.
+LAYERS = [
+    ("autograder.assignment", "autograder.data"),
+    ("autograder.runtime",),
+    ("autograder.testing", "autograder.harness", "autograder.oracles"),
+    ("autograder.release",),
+    ("autograder.grading",),
+    ("autograder.plugin", "autograder.classroom"),
+    ("autograder.integrations",),
+    ("autograder.cli",),
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _target(name: str, imported: str | None) -> str:
+    """The module an import refers to: ``from a.b import c`` is ``a.b.c`` when that is a module."""
+    if imported and f"{name}.{imported}" in MODULES:
+        return f"{name}.{imported}"
+    return name
+
+
+def _imports(path: Path) -> list[tuple[str, int, bool]]:
+    """(module imported, line, at top level) for every ``autograder`` import of one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nested: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            nested |= {id(n) for n in ast.walk(node) if n is not node}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            targets = [_target(node.module, a.name) for a in node.names]
+        else:
+            continue
+        for target in targets:
+            if target == "autograder" or target.startswith("autograder."):
+                found.append((target, node.lineno, id(node) not in nested))
+    return found
+
+
+GRAPH = {
+    name: sorted({t for t, _, _ in _imports(path) if t in MODULES and t != name})
+    for name, path in MODULES.items()
+}
+
+
+def _layer(module: str) -> int | None:
+    for level, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return level
+    return None
+
+
+def test_every_module_is_in_a_layer():
+    assert [m for m in MODULES if m != "autograder" and _layer(m) is None] == []
+
+
+def test_no_autograder_import_inside_a_function_or_class():
+    hidden = [
+        f"{name} line {line}: {target}"
+        for name, path in MODULES.items()
+        for target, line, top in _imports(path)
+        if not top
+    ]
+    assert hidden == []
+
+
+def test_the_import_graph_has_no_cycle():
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in GRAPH.get(node, []):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(GRAPH):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []
+
+
+def test_imports_go_down_the_layers_only():
+    upward = [
+        f"{name} -> {target}"
+        for name, targets in GRAPH.items()
+        for target in targets
+        if name != "autograder" and (_layer(target) or 0) > (_layer(name) or 0)
+    ]
+    assert upward == []
+
+
+def test_the_checks_see_a_cycle_and_an_upward_import(tmp_path: Path):
+    """The checks can fail: a cycle and an upward import written here are found."""
+    a = tmp_path / "a.py"
+    a.write_text("from autograder.cli import main\n\ndef f():\n    import autograder.grading\n")
+    found = _imports(a)
+    assert ("autograder.cli", 1, True) in found and ("autograder.grading", 4, False) in found
+    GRAPH["autograder.data.idx"].append("autograder.cli")
+    GRAPH["autograder.cli"].append("autograder.data.idx")
+    try:
+        assert _layer("autograder.cli") > _layer("autograder.data.idx")
+        try:
+            test_the_import_graph_has_no_cycle()
+        except AssertionError:
+            pass
+        else:
+            raise AssertionError("a cycle went unseen")
+    finally:
+        GRAPH["autograder.data.idx"].remove("autograder.cli")
+        GRAPH["autograder.cli"].remove("autograder.data.idx")
