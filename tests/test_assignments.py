@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import load_tasks
 from autograder.grading import grade
 from autograder.grading.results import task_scores
 
 KIT = Path(__file__).resolve().parent.parent
-NAMES = sorted(p.parent.name for p in (KIT / "solutions").glob("*/tasks.toml"))
+NAMES = assignment_names(KIT / "solutions")
 PATCHES = [
     pytest.param(name, patch, id=f"{name}-{patch.kind}-{patch.name}")
     for name in NAMES

@@ -27,7 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.assignment.tasks import load_tasks
+from autograder.assignment.paths import assignment_names
+from autograder.assignment.tasks import is_assignment, load_tasks
 from autograder.grading.grade import grade
 from autograder.release.build import build_assignment
 from autograder.release.errors import ReleaseError
@@ -110,7 +111,7 @@ def layout_source(kit: Path, course: Path, name: str) -> tuple[list[str], list[s
         for the leak check of nbgrader's release.
     """
     src = kit / "solutions" / name
-    if not (src / "tasks.toml").is_file():
+    if not is_assignment(src):
         raise ReleaseError(f"no assignment {name!r} in {kit / 'solutions'}")
     notebooks = sorted(src.glob("*.ipynb"))
     if not notebooks:
@@ -173,9 +174,8 @@ def course_settings(
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else {}
     course_id = course_id or record.get("course_id") or course.resolve().name
     editable, measured = {}, {}
-    for tasks in sorted((course / "source").glob("*/tasks.toml")):
-        name = tasks.parent.name
-        editable[name] = load_tasks(tasks.parent).editable_files
+    for name in assignment_names(course / "source"):
+        editable[name] = load_tasks(course / "source" / name).editable_files
         reference = course / "autograder" / name / "reference.json"
         if reference.is_file():
             measured[name] = json.loads(reference.read_text(encoding="utf-8"))["seconds"]
@@ -262,9 +262,9 @@ def release_course(
     """
     course = course.resolve()
     solutions = kit / "solutions"
-    names = names or sorted(
-        p.parent.name for p in solutions.glob("*/tasks.toml") if any(p.parent.glob("*.ipynb"))
-    )
+    names = names or [
+        n for n in assignment_names(solutions) if any((solutions / n).glob("*.ipynb"))
+    ]
     lines = {name: layout_source(kit, course, name) for name in names}
     if timeout is None:
         for name in names:
