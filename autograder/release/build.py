@@ -8,7 +8,15 @@ The release of one assignment is made of small ordered steps, each in a module o
    notebooks through ``check_test_cells`` and nbgrader's generate-assignment (``notebooks``),
    anything else is copied;
 4. ``otter_test_files`` (``otter_files``): one otter test file per task is generated;
-5. ``leak_check`` (``leak``): no released line is a line of a solution region or hidden test.
+5. ``leak_check`` (``leak``): no released line is a line of a solution region or hidden test of
+   this assignment, nor of another one (their hidden tests anywhere; their solution regions
+   unless provided, see below).
+
+Provided from an earlier assignment: a module of ``solutions/<hw>/`` that is a symbolic link to a
+module of another assignment (``network.py -> ../hw1_mlp_numpy/network.py``) is released with
+that module's reference code, its solution markers and TODO lines removed (``resolve_regions``):
+one source, no hand copy, released on purpose once the earlier assignment is due. The earlier
+assignment's own release still has those regions stripped.
 
 The output is deterministic: the same solutions give the same bytes.
 """
@@ -33,9 +41,17 @@ from autograder.release.notebooks import (
     release_notebook,
 )
 from autograder.release.otter_files import OTTER_DIR, otter_test_files
-from autograder.release.regions import outside_regions, strip_regions
+from autograder.release.regions import outside_regions, resolve_regions, strip_regions
 
-__all__ = ["FILE_STEPS", "build_assignment", "check_release", "release", "released_files"]
+__all__ = [
+    "FILE_STEPS",
+    "assignment_secrets",
+    "build_assignment",
+    "check_release",
+    "provided_files",
+    "release",
+    "released_files",
+]
 
 _NEVER = {"mutants", "variants", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 _TEXT = (".py", ".ipynb", ".md", ".toml", ".txt")
@@ -54,28 +70,84 @@ def released_files(folder: Path) -> list[Path]:
     return out
 
 
-def _release_module(assignment: Assignment, source: Path, target: Path) -> list[str]:
-    """A module with its solution regions stripped; returns the secret lines."""
+def provided_files(src: Path) -> dict[Path, Path]:
+    """The modules ``src`` takes from other assignments: relative path -> the module it links to.
+
+    Raises:
+        ReleaseError: a link that does not lead to a module of another assignment.
+    """
+    out = {}
+    for rel in released_files(src):
+        path = src / rel
+        if not path.is_symlink():
+            continue
+        target = path.resolve()
+        home = target.parent
+        other = home != src.resolve() and home.parent == src.resolve().parent
+        if path.suffix != ".py" or not other or not is_assignment(home):
+            raise ReleaseError(
+                f"{path}: a link in an assignment must lead to a module of another assignment "
+                f"(it leads to {target})"
+            )
+        out[rel] = target
+    return out
+
+
+def assignment_secrets(src: Path) -> tuple[list[str], list[str]]:
+    """What an assignment's releases must never show: its solution-region lines (of its own
+    modules and notebooks, not of provided ones) and its hidden tests' lines."""
+    regions: list[str] = []
+    for rel in released_files(src):
+        path = src / rel
+        if path.is_symlink():
+            continue
+        if path.suffix == ".py":
+            regions += strip_regions(path.read_text(encoding="utf-8"), str(path)).secret
+        elif path.suffix == ".ipynb":
+            regions += notebook_secrets(path.read_text(encoding="utf-8"))
+    hidden = []
+    for path in sorted((src / "tests" / "hidden").rglob("*.py")):
+        hidden += path.read_text(encoding="utf-8").splitlines()
+    return regions, hidden
+
+
+def public_lines(src: Path) -> list[str]:
+    """Every line the released source files of ``src`` show: outside the regions of its own
+    files, and the whole resolved text of the modules it provides from other assignments."""
+    provided = provided_files(src)
+    public: list[str] = []
+    for rel in released_files(src):
+        source = src / rel
+        if rel in provided:
+            public += resolve_regions(source.read_text(encoding="utf-8"), str(rel)).splitlines()
+        elif source.suffix in _TEXT:
+            text = source.read_text(encoding="utf-8")
+            public += outside_regions(notebook_source(text) if source.suffix == ".ipynb" else text)
+    return public
+
+
+def _release_module(assignment: Assignment, source: Path, target: Path) -> None:
+    """A module with its solution regions stripped (or resolved, when provided)."""
+    text = source.read_text(encoding="utf-8")
+    if source.is_symlink():
+        target.write_text(resolve_regions(text, str(source.resolve())), encoding="utf-8")
+        return
     ids = {t.id for t in assignment.tasks}
-    stripped = strip_regions(source.read_text(encoding="utf-8"), str(source), ids)
-    target.write_text(stripped.text, encoding="utf-8")
-    return list(stripped.secret)
+    target.write_text(strip_regions(text, str(source), ids).text, encoding="utf-8")
 
 
-def _release_notebook(assignment: Assignment, source: Path, target: Path) -> list[str]:
-    """A notebook, its test cells checked, through nbgrader; returns the secret lines."""
+def _release_notebook(assignment: Assignment, source: Path, target: Path) -> None:
+    """A notebook, its test cells checked, through nbgrader."""
     text = source.read_text(encoding="utf-8")
     check_test_cells(assignment, text, str(source))
     target.write_text(release_notebook(text), encoding="utf-8")
-    return notebook_secrets(text)
 
 
-def _copy(assignment: Assignment, source: Path, target: Path) -> list[str]:
+def _copy(assignment: Assignment, source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
-    return []
 
 
-FILE_STEPS: dict[str, Callable[[Assignment, Path, Path], list[str]]] = {
+FILE_STEPS: dict[str, Callable[[Assignment, Path, Path], None]] = {
     ".py": _release_module,
     ".ipynb": _release_notebook,
 }
@@ -90,23 +162,17 @@ def build_assignment(src: Path, dest: Path) -> tuple[list[str], list[str]]:
     """
     assignment = load_tasks(src)
     check_handout(assignment)
-    secret: list[str] = []
-    public: list[str] = []
     for rel in released_files(src):
         if rel.parts[0] == OTTER_DIR:
             raise ReleaseError(f"{src / OTTER_DIR} is generated by the release: remove it")
         source, target = src / rel, dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.suffix in _TEXT:
-            text = source.read_text(encoding="utf-8")
-            public += outside_regions(notebook_source(text) if source.suffix == ".ipynb" else text)
-        secret += FILE_STEPS.get(source.suffix, _copy)(assignment, source, target)
+        FILE_STEPS.get(source.suffix, _copy)(assignment, source, target)
     for rel, text in otter_test_files(assignment).items():
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / rel).write_text(text, encoding="utf-8")
-    for path in sorted((src / "tests" / "hidden").rglob("*.py")):
-        secret += path.read_text(encoding="utf-8").splitlines()
-    return secret, public
+    regions, hidden = assignment_secrets(src)
+    return regions + hidden, public_lines(src)
 
 
 def release(kit: Path, names: list[str] | None = None, out: Path | None = None) -> list[Path]:
@@ -134,7 +200,7 @@ def release(kit: Path, names: list[str] | None = None, out: Path | None = None) 
         with tempfile.TemporaryDirectory() as tmp:
             staged = Path(tmp) / name
             secret, public = build_assignment(src, staged)
-            leaks = leak_check(staged, secret, public)
+            leaks = leak_check(staged, secret, public) + _leaks_of_others(solutions, name, staged)
             if leaks:
                 raise ReleaseError(
                     f"{name}: solution or hidden lines in the release:\n" + "\n".join(leaks)
@@ -145,6 +211,22 @@ def release(kit: Path, names: list[str] | None = None, out: Path | None = None) 
             shutil.copytree(staged, target)
         written.append(out / name)
     return written
+
+
+def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
+    """Lines of the other assignments in this release: their hidden tests anywhere, their
+    solution regions unless this assignment shows the line too (a module it provides, or its own
+    code outside regions). Lines the other assignment itself releases are not secret."""
+    own = public_lines(solutions / name)
+    leaks = []
+    for other in assignment_names(solutions):
+        if other == name:
+            continue
+        regions, hidden = assignment_secrets(solutions / other)
+        theirs = public_lines(solutions / other)
+        leaks += leak_check(staged, hidden, theirs)
+        leaks += leak_check(staged, regions, theirs + own)
+    return [f"{leak} (from another assignment)" for leak in leaks]
 
 
 def check_release(kit: Path, names: list[str] | None = None) -> list[str]:

@@ -21,6 +21,7 @@ __all__ = [
     "HIDDEN_END",
     "Stripped",
     "outside_regions",
+    "resolve_regions",
     "strip_regions",
 ]
 
@@ -98,3 +99,23 @@ def outside_regions(text: str) -> list[str]:
         elif depth == 0:
             out.append(line)
     return out
+
+
+def resolve_regions(text: str, where: str) -> str:
+    """Keep the solution of every region, without its markers and its TODO line.
+
+    For a module one assignment provides to a later one (its reference code, released on
+    purpose once the earlier assignment is due).
+
+    Raises:
+        ReleaseError: unbalanced markers.
+    """
+    strip_regions(text, where)  # the same checks of the markers
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        marker = line.strip() in (BEGIN, END)
+        todo_above = i + 1 < len(lines) and lines[i + 1].strip() == BEGIN and _TODO.match(line)
+        if not marker and not todo_above:
+            out.append(line)
+    return "".join(out)

@@ -140,3 +140,74 @@ def test_fixture_kit_is_not_copied_around(kit_root: Path):
         kit_root / "tests" / "fixtures" / "kit" / "solutions" / "fx_ops" / "__pycache__",
         ignore_errors=True,
     )
+
+
+def _later_assignment(kit: Path, test_line: str = "") -> Path:
+    """A second fixture assignment, fx_next, whose ``given.py`` links to fx_ops's ``ops.py``."""
+    src = kit / "solutions" / "fx_next"
+    (src / "tests").mkdir(parents=True)
+    (src / "__init__.py").write_text('"""Fixture: a later assignment."""\n')
+    (src / "tasks.toml").write_text(
+        '[assignment]\nid = "fx_next"\ntitle = "Later"\ntime_limit = 4.0\n\n'
+        '[[tasks]]\nid = "2.1"\ntitle = "Twice"\npoints = 2\nmodule = "more"\n'
+    )
+    (src / "README.md").write_text(
+        "# Later\n\n| task | title | points |\n| --- | --- | --- |\n| 2.1 | Twice | 2 |\n"
+    )
+    (src / "more.py").write_text(
+        "from .given import add\n\n\ndef twice(a):\n    out = None\n"
+        "    # TODO(2.1): add a to itself with the provided add.\n"
+        "    ### BEGIN SOLUTION\n    out = add(a, a)\n    ### END SOLUTION\n    return out\n"
+    )
+    (src / "given.py").symlink_to(Path("..") / "fx_ops" / "ops.py")
+    (src / "tests" / "test_more.py").write_text(
+        "import numpy as np\n\nfrom autograder.harness import graded, submission\n"
+        "from autograder.testing import assert_close\n\nmore = submission('fx_next.more')\n\n\n"
+        "@graded('2.1', points=2)\ndef test_twice():\n"
+        "    assert_close(more.twice(np.arange(3.0)), 2 * np.arange(3.0), name='twice(a)')\n"
+        + test_line
+    )
+    return src
+
+
+def test_a_module_provided_from_an_earlier_assignment_is_its_reference(own_fixture_kit: Path):
+    from autograder.grading import grade
+    from autograder.grading.results import task_scores
+
+    _later_assignment(own_fixture_kit)
+    release(own_fixture_kit)
+    given = (own_fixture_kit / "assignments" / "fx_next" / "given.py").read_text()
+    assert "out = np.add(a, b)" in given and "BEGIN SOLUTION" not in given
+    assert (
+        "TODO(1.1)" not in given
+        and not (own_fixture_kit / "assignments" / "fx_next" / "given.py").is_symlink()
+    )
+    stubbed = (own_fixture_kit / "assignments" / "fx_ops" / "ops.py").read_text()
+    assert "out = np.add(a, b)" not in stubbed and "NotImplementedError('1.1:" in stubbed
+    assert (
+        "raise NotImplementedError('2.1:"
+        in (own_fixture_kit / "assignments" / "fx_next" / "more.py").read_text()
+    )
+    assert check_release(own_fixture_kit) == []
+    solution = own_fixture_kit / "solutions" / "fx_next"
+    results = grade(own_fixture_kit, "fx_next", solution, own_fixture_kit / "r.json")
+    assert task_scores(results) == {"2.1": 2}
+    skeleton = own_fixture_kit / "assignments" / "fx_next"
+    assert grade(own_fixture_kit, "fx_next", skeleton, own_fixture_kit / "s.json")["score"] == 0
+
+
+def test_lines_of_another_assignment_are_leaks_unless_provided(own_fixture_kit: Path):
+    hidden = (own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden").rglob("*.py")
+    secret = next(
+        line
+        for path in hidden
+        for line in path.read_text().splitlines()
+        if "assert_close(" in line and len(line.strip()) > 20
+    )
+    src = _later_assignment(own_fixture_kit, test_line="\n\ndef _copied():\n" + secret + "\n")
+    with pytest.raises(ReleaseError, match="from another assignment"):
+        release(own_fixture_kit, ["fx_next"])
+    (src / "given.py").unlink()
+    (src / "given.py").symlink_to(Path("/etc/hostname"))
+    with pytest.raises(ReleaseError, match="must lead to a module of another assignment"):
+        release(own_fixture_kit, ["fx_next"])
