@@ -27,13 +27,18 @@ import torch.nn.functional as F
 from autograder.testing import assert_close
 
 __all__ = [
+    "avg_pool2d",
     "compare_trajectories",
+    "conv2d",
+    "conv2d_grads",
     "euclidean_loss",
     "forward_backward",
     "hinge_loss",
     "linear_forward",
     "linear_grads",
     "loss_and_grad",
+    "max_pool2d",
+    "pool2d_grad",
     "softmax_cross_entropy_loss",
 ]
 
@@ -88,6 +93,72 @@ def linear_grads(
     """
     _, (dx, dW, db) = forward_backward(lambda x, W, b: F.linear(x, W.T, b), [x, W, b], grad_out)
     return dx, dW, db
+
+
+def _pair(value: int | Sequence[int]) -> tuple[int, int]:
+    return (int(value), int(value)) if isinstance(value, int | np.integer) else tuple(value)
+
+
+def conv2d(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Any = 1, pad: Any = 0
+) -> np.ndarray:
+    """The cross-correlation ``F.conv2d`` in NCHW with zero padding.
+
+    Args:
+        x: inputs, ``(N, C, H, W)``.
+        w: weights, ``(F, C, KH, KW)``.
+        b: bias, ``(F,)``.
+        stride: ``(stride_h, stride_w)`` or one int.
+        pad: ``(pad_h, pad_w)`` zeros on each side, or one int.
+
+    Returns:
+        ``(N, F, H_out, W_out)`` with ``H_out = (H + 2 pad_h - KH) // stride_h + 1``.
+    """
+    t = [torch.from_numpy(np.asarray(a, dtype=np.float64)) for a in (x, w, b)]
+    return F.conv2d(*t, stride=_pair(stride), padding=_pair(pad)).numpy()
+
+
+def conv2d_grads(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray,
+    grad_out: np.ndarray,
+    stride: Any = 1,
+    pad: Any = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gradients ``(dx, dw, db)`` of ``conv2d`` for an upstream gradient, by autograd."""
+    _, (dx, dw, db) = forward_backward(
+        lambda x, w, b: F.conv2d(x, w, b, stride=_pair(stride), padding=_pair(pad)),
+        [x, w, b],
+        grad_out,
+    )
+    return dx, dw, db
+
+
+_POOLS = {"max": F.max_pool2d, "avg": F.avg_pool2d}
+
+
+def max_pool2d(x: np.ndarray, kernel: Any, stride: Any = None) -> np.ndarray:
+    """``F.max_pool2d`` without padding, ``(N, C, H, W)`` to ``(N, C, H_out, W_out)``."""
+    stride = kernel if stride is None else stride
+    return F.max_pool2d(torch.from_numpy(x), _pair(kernel), _pair(stride)).numpy()
+
+
+def avg_pool2d(x: np.ndarray, kernel: Any, stride: Any = None) -> np.ndarray:
+    """``F.avg_pool2d`` without padding: each window's sum divided by ``KH * KW``."""
+    stride = kernel if stride is None else stride
+    return F.avg_pool2d(torch.from_numpy(x), _pair(kernel), _pair(stride)).numpy()
+
+
+def pool2d_grad(
+    kind: str, x: np.ndarray, grad_out: np.ndarray, kernel: Any, stride: Any = None
+) -> np.ndarray:
+    """dL/dx of ``"max"`` or ``"avg"`` pooling by autograd. PyTorch's max pooling sends each
+    window's gradient to the first maximum in row-major order when values tie."""
+    stride = kernel if stride is None else stride
+    pool = _POOLS[kind]
+    _, (dx,) = forward_backward(lambda t: pool(t, _pair(kernel), _pair(stride)), [x], grad_out)
+    return dx
 
 
 def _class_ids(logits: np.ndarray, target: np.ndarray) -> torch.Tensor:

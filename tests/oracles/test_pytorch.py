@@ -137,3 +137,23 @@ def test_compare_trajectories_fails_for_a_different_optimiser():
             shapes=[(3, 4), (4, 2)],
         )
     assert info.value.summary.startswith("SGD(momentum=0.9): params['W'] of layer 0 after step 1")
+
+
+def test_conv2d_is_a_cross_correlation_with_the_output_size_formula():
+    from autograder.oracles.pytorch import conv2d
+
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    w = np.array([[[[1.0, 0.0], [0.0, 0.0]]]])  # picks the window's top-left pixel: no flip
+    out = conv2d(x, w, np.zeros(1), stride=(2, 1), pad=(1, 0))
+    assert out.shape == (1, 1, (4 + 2 - 2) // 2 + 1, 3)
+    assert out[0, 0, 1].tolist() == [4.0, 5.0, 6.0]
+
+
+def test_max_pool_gradient_goes_to_the_first_of_tied_maxima():
+    from autograder.oracles.pytorch import pool2d_grad
+
+    x = np.ones((1, 1, 2, 2))
+    dx = pool2d_grad("max", x, np.ones((1, 1, 1, 1)), 2)
+    assert dx[0, 0].tolist() == [[1.0, 0.0], [0.0, 0.0]]
+    avg = pool2d_grad("avg", x, np.ones((1, 1, 1, 1)), 2)
+    assert avg[0, 0].tolist() == [[0.25, 0.25], [0.25, 0.25]]

@@ -1,0 +1,1 @@
+../hw1_mlp_numpy/optim.py

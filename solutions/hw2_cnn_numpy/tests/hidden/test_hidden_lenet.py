@@ -1,0 +1,53 @@
+"""Hidden tests of task 2.8: another size and seed against PyTorch; loss falls on a tiny batch."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from autograder.harness import graded, submission
+from autograder.testing import assert_close, check, seed_everything
+
+pytestmark = pytest.mark.hidden
+
+lenet = submission("hw2_cnn_numpy.lenet")
+losses = submission("hw2_cnn_numpy.losses")
+optim = submission("hw2_cnn_numpy.optim")
+solver = submission("hw2_cnn_numpy.solver")
+
+
+@graded("2.8", points=3)
+def test_build_lenet_three_channels_12x12():
+    seed_everything(350)
+    net = lenet.build_lenet(3, 12, 5, (2, 3), seed=7)
+    conv1, conv2, linear = (
+        {k: torch.from_numpy(v) for k, v in layer.params.items()}
+        for layer in net.parameterised_layers()
+    )
+    x = np.random.randn(2, 3, 12, 12)
+    h = F.max_pool2d(F.relu(F.conv2d(torch.from_numpy(x), conv1["W"], conv1["b"], padding=1)), 2)
+    h = F.max_pool2d(F.relu(F.conv2d(h, conv2["W"], conv2["b"], padding=1)), 2)
+    expected = (h.reshape(2, -1) @ linear["W"] + linear["b"]).numpy()
+    assert_close(net.forward(x), expected, name="build_lenet(3, 12, 5, (2, 3)) forward output")
+
+
+@graded("2.8", points=3)
+def test_lenet_overfits_a_tiny_batch():
+    seed_everything(351)
+    x, y = np.random.randn(12, 1, 8, 8), np.arange(12) % 3
+    net = lenet.build_lenet(1, 8, 3, (4, 8), seed=2)
+    losses_per_epoch = solver.train(
+        net,
+        losses.SoftmaxCrossEntropyLoss(),
+        optim.Adam(lr=0.02),
+        x,
+        y,
+        epochs=100,
+        batch_size=12,
+        seed=0,
+    )
+    final = losses_per_epoch["loss"][-1]
+    check(
+        final < 0.05,
+        f"build_lenet trained 100 Adam steps on 12 images: loss {final:.4g}, expected below 0.05",
+    )
