@@ -72,18 +72,36 @@ def test_every_task_has_public_and_hidden_tests_and_mutants(name: str):
 @pytest.mark.parametrize("name, patch", PATCHES)
 def test_mutant_fails_its_task_with_its_phrase_and_variant_scores_full(name, patch, tmp_path):
     root = apply_patch(KIT / "solutions" / name, patch, tmp_path / "tree")
+    assignment = load_tasks(KIT / "solutions" / name)
     if patch.kind == "variant":
+        loses = dict(patch.loses)
+        assert set(loses) <= {t.id for t in assignment.tasks}, f"loses: unknown task {loses}"
         results = grade(KIT, name, root / name, tmp_path / "r.json")
-        failed = [(t["name"], t["output"]) for t in results["tests"] if t["score"] < t["max_score"]]
-        assert failed == [], f"variant ({patch.how}) must score full marks"
+        failed = [
+            (t["name"], t["output"])
+            for t in results["tests"]
+            if t["score"] < t["max_score"] and t["number"] not in loses
+        ]
+        assert failed == [], f"variant ({patch.how}) must score full marks outside {sorted(loses)}"
+        for task, phrase in loses.items():
+            assert task_scores(results)[task] < assignment.task(task).points, (
+                f"variant ({patch.how}) was expected to lose points on {task}"
+            )
+            _assert_a_message_says(results, task, phrase)
         return
     results = grade(KIT, name, root / name, tmp_path / "r.json", tasks=(patch.task,))
-    assert (
-        task_scores(results)[patch.task]
-        < load_tasks(KIT / "solutions" / name).task(patch.task).points
-    ), f"mutant ({patch.description}) was not caught"
-    messages = [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
-    assert any(patch.phrase.lower() in m.lower() for m in messages), (patch.phrase, messages)
+    assert task_scores(results)[patch.task] < assignment.task(patch.task).points, (
+        f"mutant ({patch.description}) was not caught"
+    )
+    _assert_a_message_says(results, patch.task, patch.phrase)
+
+
+def _assert_a_message_says(results: dict, task: str, phrase: str) -> None:
+    """Some test of ``task`` that lost points has ``phrase`` in its message (any case)."""
+    messages = [
+        t["output"] for t in results["tests"] if t["number"] == task and t["score"] < t["max_score"]
+    ]
+    assert any(phrase.lower() in m.lower() for m in messages), (phrase, messages)
 
 
 @pytest.mark.parametrize(

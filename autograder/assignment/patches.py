@@ -6,6 +6,7 @@ Both are TOML files of search-and-replace edits on the reference solution::
     phrase = "grads['b']"          # mutants: text some failing message of that task contains
     description = "bias gradient not summed over the batch"   # mutants
     how = "explicit loops"         # variants: how it differs
+    loses = { "2.7" = "faster" }   # variants, optional: task -> phrase of the points it may lose
 
     [[edits]]
     file = "layers.py"
@@ -53,6 +54,9 @@ class Patch:
         phrase: text a failing message of that task must contain (case-insensitive).
         description: what a mutant gets wrong.
         how: how a variant differs from the reference.
+        loses: a variant's ``(task, phrase)`` pairs: the tasks where it must lose points (a
+            correct but slow variant, say), with text a failing message of that task contains;
+            it scores full marks on every other task.
     """
 
     name: str
@@ -62,9 +66,11 @@ class Patch:
     phrase: str = ""
     description: str = ""
     how: str = ""
+    loses: tuple[tuple[str, str], ...] = ()
 
 
 _KEYS = {"mutant": {"task", "phrase", "description", "edits"}, "variant": {"how", "edits"}}
+_OPTIONAL = {"mutant": set(), "variant": {"loses"}}
 
 
 def load_patches(folder: Path, kind: str) -> list[Patch]:
@@ -72,14 +78,28 @@ def load_patches(folder: Path, kind: str) -> list[Patch]:
     patches = []
     for path in sorted((folder / f"{kind}s").glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        if set(data) != _KEYS[kind]:
-            raise PatchError(f"{path}: keys {sorted(data)}, expected {sorted(_KEYS[kind])}")
+        if not _KEYS[kind] <= set(data) <= _KEYS[kind] | _OPTIONAL[kind]:
+            raise PatchError(
+                f"{path}: keys {sorted(data)}, expected {sorted(_KEYS[kind])}"
+                + (f" and optionally {sorted(_OPTIONAL[kind])}" if _OPTIONAL[kind] else "")
+            )
+        loses = data.pop("loses", {})
+        if not isinstance(loses, dict) or not all(isinstance(v, str) and v for v in loses.values()):
+            raise PatchError(f"{path}: loses is a table of task id = phrase (a non-empty string)")
         edits = []
         for raw in data.pop("edits"):
             if set(raw) != {"file", "old", "new"}:
                 raise PatchError(f"{path}: each edit has exactly file, old and new")
             edits.append(Edit(**raw))
-        patches.append(Patch(name=path.stem, kind=kind, edits=tuple(edits), **data))
+        patches.append(
+            Patch(
+                name=path.stem,
+                kind=kind,
+                edits=tuple(edits),
+                loses=tuple(sorted(loses.items())),
+                **data,
+            )
+        )
     return patches
 
 

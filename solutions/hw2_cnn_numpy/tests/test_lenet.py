@@ -1,4 +1,4 @@
-"""Public tests of task 2.8: build_lenet against PyTorch, its layer order, and digits.
+"""Public tests of task 2.8: build_lenet against PyTorch, its seeding, its layer order, digits.
 
 The digits threshold comes from benchmarks/hw2_digits_seeds.py (reference solution, training
 seeds 0..9, split seed 0, the configuration of test_digits_accuracy: 10 epochs, mini-batches of
@@ -39,7 +39,7 @@ def standardised_digits():
     return images[0], data.y_train, images[1], data.y_test
 
 
-@graded("2.8", points=4)
+@graded("2.8", points=3)
 def test_build_lenet_matches_torch():
     seed_everything(340)
     net = lenet.build_lenet(1, 8, 10, (4, 6), seed=1)
@@ -53,6 +53,26 @@ def test_build_lenet_matches_torch():
     )
     x = np.random.randn(3, 1, 8, 8)
     assert_close(net.forward(x), torch_lenet(params, x), name="build_lenet forward output (logits)")
+
+
+@graded("2.8", points=1)
+def test_build_lenet_shares_one_generator_in_order():
+    net = lenet.build_lenet(2, 8, 5, (3, 4), seed=9)
+    rng = np.random.default_rng(9)  # He-normal draws of Conv2D, Conv2D, Linear, in this order
+    expected = [
+        rng.normal(0.0, np.sqrt(2.0 / (2 * 9)), size=(3, 2, 3, 3)),
+        rng.normal(0.0, np.sqrt(2.0 / (3 * 9)), size=(4, 3, 3, 3)),
+        rng.normal(0.0, np.sqrt(2.0 / 16), size=(16, 5)),
+    ]
+    got = [layer.params["W"] for layer in net.parameterised_layers()]
+    check(len(got) == 3, f"build_lenet: {len(got)} layers with parameters, expected 3")
+    for name, w, e in zip(("first Conv2D", "second Conv2D", "Linear"), got, expected, strict=True):
+        assert_close(
+            w,
+            e,
+            name=f"build_lenet(2, 8, 5, (3, 4), seed=9): the {name}'s initial weights (one "
+            "np.random.default_rng(seed) passed as rng to Conv2D, Conv2D, Linear in turn)",
+        )
 
 
 @graded("2.8", points=2)
