@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "solutions"))
+from autograder.data import load_digits_split
+from autograder.integrations.notebook import use_assignment
+
+use_assignment("hw2_cnn_numpy", start=Path(__file__).resolve().parents[1] / "solutions")
 
 from hw2_cnn_numpy import lenet, losses, optim, solver  # noqa: E402
-
-from autograder.data import load_digits_split  # noqa: E402
 
 EPOCHS, BATCH, LR = 10, 32, 3e-3
 

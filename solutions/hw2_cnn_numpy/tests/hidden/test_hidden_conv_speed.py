@@ -106,8 +106,8 @@ def test_fast_conv_is_10_times_faster_than_loops():
     ratio = statistics.median(times["baseline"]) / statistics.median(times["candidate"])
     check(
         ratio >= SPEEDUP,
-        f"conv2d_fast_forward + conv2d_fast_backward ({where}) measured {ratio:.1f} times "
-        f"faster than a plain loop implementation (median of {len(times['candidate'])} "
+        f"conv2d_fast_forward + conv2d_fast_backward ({where}) measured {ratio:.1f} times as "
+        f"fast as a plain loop implementation (median of {len(times['candidate'])} "
         f"interleaved runs: loops {statistics.median(times['baseline']) * 1e3:.1f} ms, yours "
         f"{statistics.median(times['candidate']) * 1e3:.1f} ms); at least {SPEEDUP:g} times "
         "is needed: use im2col and one matrix product",
