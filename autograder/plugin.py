@@ -165,7 +165,13 @@ def _mark_graded(
                 f"{item.nodeid}: tests under tests/hidden/ and only those carry the hidden marker"
             )
         has_hidden |= in_hidden
-        share = points_mark.args[0] / groups[(str(item.path), getattr(item, "originalname", ""))]
+        cases = groups[(str(item.path), getattr(item, "originalname", ""))]
+        share = points_mark.args[0] / cases
+        if abs(round(share, 4) - share) > 1e-12:  # results hold 4 decimals: sums must stay exact
+            raise pytest.UsageError(
+                f"{item.nodeid}: {points_mark.args[0]:g} points over {cases} cases give shares "
+                f"of {share:.6g}; choose points that the cases divide exactly"
+            )
         limit = item.get_closest_marker("time_limit")
         item.stash[_STATE] = {
             "assignment": assignment,

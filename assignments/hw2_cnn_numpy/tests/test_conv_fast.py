@@ -21,7 +21,7 @@ SHAPES = {
 }
 
 
-@graded("2.7", points=2)
+@graded("2.7", points=3)
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_im2col_and_col2im_match_unfold_and_fold(shape):
     (n, c, h, w), (_, kh, kw), stride, pad = SHAPES[shape]
@@ -41,7 +41,7 @@ def test_im2col_and_col2im_match_unfold_and_fold(shape):
     )
 
 
-@graded("2.7", points=4)
+@graded("2.7", points=3)
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_fast_conv_matches_torch(shape):
     (n, c, h, w), (f, kh, kw), stride, pad = SHAPES[shape]

@@ -41,7 +41,7 @@ def test_conv_forward_more_shapes(shape):
     )
 
 
-@graded("2.3", points=5)
+@graded("2.3", points=6)
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_conv_backward_more_shapes(shape):
     x, w, b = random_conv(shape, 250)
