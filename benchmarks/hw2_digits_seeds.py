@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.data import load_digits_split, load_fashion_mnist
+from autograder.data import load_digits_split, load_fashion_mnist, standardised
 from autograder.integrations.notebook import use_assignment
 
 use_assignment("hw2_cnn_numpy", start=Path(__file__).resolve().parents[1] / "solutions")
@@ -62,10 +62,8 @@ def fashion(n_seeds: int) -> None:
 
 
 def main(n_seeds: int = 10) -> None:
-    split = load_digits_split(test_fraction=0.2, seed=0)
-    mean, std = split.x_train.mean(axis=0), split.x_train.std(axis=0) + 0.1
-    x_train = lenet.digits_images(split.x_train, mean, std)
-    x_test = lenet.digits_images(split.x_test, mean, std)
+    split = standardised(load_digits_split(test_fraction=0.2, seed=0))
+    x_train, x_test = split.x_train.reshape(-1, 1, 8, 8), split.x_test.reshape(-1, 1, 8, 8)
     accuracies, seconds = [], []
     for seed in range(n_seeds):
         net = lenet.build_lenet(seed=seed)

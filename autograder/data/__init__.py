@@ -17,7 +17,7 @@ from autograder.data.sources import (
     load_fashion_mnist,
     load_mnist,
 )
-from autograder.data.split import Split
+from autograder.data.split import Split, standardised
 
 __all__ = [
     "REGISTRY",
@@ -30,4 +30,5 @@ __all__ = [
     "load_fashion_mnist",
     "load_mnist",
     "read_idx",
+    "standardised",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Split"]
+__all__ = ["Split", "standardised"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,3 +26,21 @@ class Split:
     x_test: np.ndarray
     y_test: np.ndarray
     classes: tuple[str, ...]
+
+
+def standardised(split: Split, floor: float = 0.1) -> Split:
+    """Each feature standardised with the training set's mean and standard deviation.
+
+    Args:
+        split: the split; its images keep their shape.
+        floor: added to the deviation, so that features constant in training (the digits'
+            blank border pixels) stay finite.
+    """
+    mean, std = split.x_train.mean(axis=0), split.x_train.std(axis=0) + floor
+    return Split(
+        (split.x_train - mean) / std,
+        split.y_train,
+        (split.x_test - mean) / std,
+        split.y_test,
+        split.classes,
+    )

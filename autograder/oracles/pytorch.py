@@ -34,6 +34,7 @@ __all__ = [
     "euclidean_loss",
     "forward_backward",
     "hinge_loss",
+    "lenet_forward",
     "linear_forward",
     "linear_grads",
     "loss_and_grad",
@@ -312,3 +313,20 @@ def compare_trajectories(
                     atol=atol,
                     name=f"{label}: params['{k}'] of layer {i} after step {step}",
                 )
+
+
+def lenet_forward(params: Sequence[dict[str, np.ndarray]], x: np.ndarray) -> np.ndarray:
+    """The LeNet-style network's logits: (Conv2D 3x3 pad 1, ReLU, MaxPool 2) twice, flatten, Linear.
+
+    Args:
+        params: the ``params`` of the two Conv2D layers (``W`` (F, C, 3, 3), ``b`` (F,)) and of
+            the Linear layer (``W`` (D, K), ``b`` (K,)), in that order.
+        x: (N, C, S, S).
+
+    Returns:
+        (N, K) logits.
+    """
+    conv1, conv2, linear = ({k: torch.from_numpy(v) for k, v in p.items()} for p in params)
+    h = F.max_pool2d(F.relu(F.conv2d(torch.from_numpy(x), conv1["W"], conv1["b"], padding=1)), 2)
+    h = F.max_pool2d(F.relu(F.conv2d(h, conv2["W"], conv2["b"], padding=1)), 2)
+    return (h.reshape(h.shape[0], -1) @ linear["W"] + linear["b"]).numpy()

@@ -355,3 +355,17 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     assert data.default_cache_dir("mnist") == repo / "datasets" / "cache" / "mnist"
     monkeypatch.setenv("AUTOGRADER_DATA_DIR", str(tmp_path))
     assert data.default_cache_dir("fashion-mnist") == tmp_path / "fashion-mnist"
+
+
+def test_standardised_uses_the_training_statistics_only():
+    split = data.Split(
+        np.array([[0.0, 1.0], [2.0, 1.0]]),
+        np.array([0, 1]),
+        np.array([[4.0, 1.0]]),
+        np.array([1]),
+        ("a", "b"),
+    )
+    out = data.standardised(split)
+    np.testing.assert_allclose(out.x_train, [[-1 / 1.1, 0.0], [1 / 1.1, 0.0]])
+    np.testing.assert_allclose(out.x_test, [[3 / 1.1, 0.0]])  # a constant pixel stays finite
+    assert out.y_test is split.y_test and out.classes == split.classes

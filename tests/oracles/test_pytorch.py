@@ -9,11 +9,14 @@ torch = pytest.importorskip("torch")
 
 from autograder.oracles.pytorch import (  # noqa: E402 - after the importorskip
     compare_trajectories,
+    conv2d,
     euclidean_loss,
     forward_backward,
     hinge_loss,
+    lenet_forward,
     linear_forward,
     linear_grads,
+    max_pool2d,
     softmax_cross_entropy_loss,
 )
 from autograder.testing import CheckFailed, assert_close, numeric_grad_array  # noqa: E402
@@ -140,7 +143,6 @@ def test_compare_trajectories_fails_for_a_different_optimiser():
 
 
 def test_conv2d_is_a_cross_correlation_with_the_output_size_formula():
-    from autograder.oracles.pytorch import conv2d
 
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     w = np.array([[[[1.0, 0.0], [0.0, 0.0]]]])  # picks the window's top-left pixel: no flip
@@ -157,3 +159,18 @@ def test_max_pool_gradient_goes_to_the_first_of_tied_maxima():
     assert dx[0, 0].tolist() == [[1.0, 0.0], [0.0, 0.0]]
     avg = pool2d_grad("avg", x, np.ones((1, 1, 1, 1)), 2)
     assert avg[0, 0].tolist() == [[0.25, 0.25], [0.25, 0.25]]
+
+
+def test_lenet_forward_is_the_composition_of_the_layer_oracles():
+    rng = np.random.default_rng(5)
+    params = [
+        {"W": rng.normal(size=(3, 2, 3, 3)), "b": rng.normal(size=3)},
+        {"W": rng.normal(size=(4, 3, 3, 3)), "b": rng.normal(size=4)},
+        {"W": rng.normal(size=(16, 5)), "b": rng.normal(size=5)},
+    ]
+    x = rng.normal(size=(2, 2, 8, 8))
+    h = x
+    for p in params[:2]:
+        h = max_pool2d(np.maximum(conv2d(h, p["W"], p["b"], 1, 1), 0), 2, 2)
+    expected = h.reshape(2, -1) @ params[2]["W"] + params[2]["b"]
+    assert_close(lenet_forward(params, x), expected, name="lenet_forward")
