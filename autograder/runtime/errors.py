@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "BudgetExhausted",
+    "GradingTimeUsedUp",
     "ImportTimeLimit",
     "LimitExceeded",
     "StaleObject",
@@ -41,6 +42,13 @@ class LimitExceeded(SubmissionError):
 
     def __init__(self, limit: str) -> None:
         super().__init__("LimitExceeded", limit)
+
+
+class GradingTimeUsedUp(LimitExceeded):
+    """The submission's grading-time budget ran out during a request."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"the submission used up its grading time of {budget:g} s")
 
 
 class WorkerCrashed(SubmissionError):

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from autograder.runtime.channel import (
@@ -32,6 +33,7 @@ from autograder.runtime.channel import (
     write_frame,
 )
 from autograder.runtime.errors import (
+    GradingTimeUsedUp,
     ImportTimeLimit,
     LimitExceeded,
     SubmissionError,
@@ -114,7 +116,7 @@ class Session:
         try:
             return self._import(module, poison)
         except SubmissionError as exc:
-            if isinstance(exc, LimitExceeded) and "grading time" in exc.message:
+            if isinstance(exc, GradingTimeUsedUp):
                 raise  # the budget ran out: not the module's fault
             message = exc.message
             if not message.startswith("importing "):
@@ -311,21 +313,23 @@ class WorkerSession(Session):
         """When the worker writes where it is, shortly before the import limit stops it."""
         return max(0.5, self.import_limit - min(1.0, self.import_limit / 10))
 
-    def _limit(self) -> tuple[float | None, str]:
-        """The deadline that applies to the pending request, and what passing it means."""
-        found: list[tuple[float, str]] = []
+    def _limit(self) -> tuple[float | None, Callable[[], LimitExceeded]]:
+        """The deadline that applies to the pending request, and the error when it passes (made
+        after the worker is stopped)."""
+        found: list[tuple[float, Callable[[], LimitExceeded]]] = []
         if self._import_deadline is not None:
             message = slow_import_message(self._importing, self.import_limit or 0)
-            found.append((self._import_deadline, message))
+            found.append(
+                (self._import_deadline, lambda: LimitExceeded(message + self._where_it_hung()))
+            )
         elif self.deadline is not None:
-            found.append(
-                (self.deadline, f"the wall-clock limit of {self.time_limit:g} s was exceeded")
-            )
+            message = f"the wall-clock limit of {self.time_limit:g} s was exceeded"
+            found.append((self.deadline, lambda: LimitExceeded(message)))
         if self.budget_end is not None:
-            found.append(
-                (self.budget_end, f"the submission used up its grading time of {self.budget:g} s")
-            )
-        return min(found) if found else (None, "")
+            found.append((self.budget_end, lambda: GradingTimeUsedUp(self.budget or 0)))
+        if not found:
+            return None, lambda: LimitExceeded("")
+        return min(found, key=lambda pair: pair[0])
 
     def _start(self) -> None:
         self.starts += 1
@@ -378,17 +382,14 @@ class WorkerSession(Session):
             raise WorkerCrashed(f"the submission's process did not start in {STARTUP_SECONDS} s")
 
     def _wait_readable(self) -> None:
-        deadline, message = self._limit()
+        deadline, error = self._limit()
         timeout = None if deadline is None else deadline - time.monotonic()
         if timeout is None or timeout > 0:
             ready, _, _ = select.select([self._fd_from], [], [], timeout)
             if ready:
                 return
-        importing = self._importing
         self._stop()
-        if importing and message.startswith("importing"):
-            message += self._where_it_hung()
-        raise LimitExceeded(message)
+        raise error()
 
     def _where_it_hung(self) -> str:
         """`` (it was at layers.py:12)``: the worker's last dump of its stack, in the student's
