@@ -34,6 +34,7 @@ __all__ = ["TASK_ID", "Assignment", "Task", "TasksError", "is_assignment", "load
 TASK_ID = r"\d+(?:\.\d+)*"  # a task id, "1" or "1.2" or "2.3.1"; every pattern builds on it
 _TASK_ID = re.compile(f"^{TASK_ID}$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORBIDDEN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(\.\*)?$")
 
 
 class TasksError(ValueError):
@@ -50,6 +51,10 @@ class Task:
         points: the task's total points; the graded tests of the task add up to it.
         module: the student-editable module (without ``.py``) the task lives in.
         names: the classes and functions the task covers.
+        forbidden: library functions and classes the task's module may not use, written as their
+            public path (``"tf.nn.moments"``, ``"keras.layers.Dropout"``; a trailing ``.*``
+            forbids everything below a module). ``tf.keras.X`` is the same as ``keras.X`` and
+            ``tf.compat.v1.X`` / ``tf.compat.v2.X`` the same as ``tf.X``: list each thing once.
     """
 
     id: str
@@ -57,6 +62,7 @@ class Task:
     points: float
     module: str
     names: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ def load_tasks(folder: str | Path) -> Assignment:
     for i, raw in enumerate(data.get("tasks", [])):
         raw = dict(raw)
         raw["names"] = tuple(raw.get("names", ()))
+        raw["forbidden"] = tuple(raw.get("forbidden", ()))
         task = _take(raw, Task, f"{path} task {i + 1}")
         if not _TASK_ID.match(str(task.id)):
             raise TasksError(f"{path}: task id {task.id!r} is not a dotted number like '1.2'")
@@ -158,6 +165,12 @@ def load_tasks(folder: str | Path) -> Assignment:
             raise TasksError(f"{path}: task {task.id} names module {task.module!r}, not a file")
         if not task.points > 0:
             raise TasksError(f"{path}: task {task.id} needs positive points")
+        for name in task.forbidden:
+            if not _FORBIDDEN.match(name):
+                raise TasksError(
+                    f"{path}: task {task.id} forbids {name!r}: write a dotted path that starts "
+                    "with tf. or keras. or torch. (or another module), like 'tf.nn.moments'"
+                )
         tasks.append(task)
     ids = [t.id for t in tasks]
     if len(set(ids)) != len(ids):

@@ -26,6 +26,7 @@ GOOD = (
 def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
     assignment = load_tasks(_write_tasks(tmp_path / "demo_hw", GOOD))
     assert assignment.editable_files == ("m.py",) and assignment.total_points == 2
+    assert assignment.task("1.1").forbidden == ()
     with pytest.raises(TasksError, match="unknown key"):
         load_tasks(
             _write_tasks(
@@ -43,6 +44,8 @@ def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
         (('id = "demo_hw"', 'id = "other"'), "differs from the folder"),
         (('title = "t"', 'title = "t"\ntime_budget = 0'), "time_budget must be positive"),
         (('title = "t"', 'title = "t"\nimport_limit = -1'), "import_limit must be positive"),
+        (("points = 2", 'points = 2\nforbidden = ["moments"]'), "forbids 'moments'"),
+        (("points = 2", 'points = 2\nforbidden = ["tf.nn.*.x"]'), "write a dotted path"),
     ],
 )
 def test_tasks_toml_errors_are_clear(tmp_path: Path, change, problem):
