@@ -17,7 +17,9 @@ data = submission("hw3_cnn_tf.data")
 
 pytestmark = pytest.mark.hidden
 
-# test accuracy over seeds 0..9: see benchmarks/hw3_seeds.py (filled in from its output)
+# test accuracy over seeds 0..9: 0.9721 0.9582 0.9833 0.9526 0.9582 0.9638 0.9554 0.9721 0.9666
+# 0.9443; min 0.9443, mean 0.9627, std 0.0107: 0.90 is 16 test images (of 359) below the worst
+# seed and 5.9 standard deviations below the mean
 CNN_THRESHOLD = 0.90
 
 
