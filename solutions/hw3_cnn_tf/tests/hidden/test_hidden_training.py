@@ -2,9 +2,9 @@
 
 The digits threshold: benchmarks/hw3_seeds.py runs the reference ``train`` on the kit's CNN
 (``keras_tools.kit_cnn``), the full digits split, 10 epochs, patience 3, seeds 0..9: test
-accuracy 0.9610 0.9526 0.9694 0.9415 0.9415 0.9582 0.9387 0.9526 0.9582 0.8858; min 0.8858, mean 0.9460,
-std 0.0221 (patience 3 may stop a run early). The threshold 0.85 is 13 test
-images below the worst seed and 4.3 standard deviations below the mean.
+accuracy 0.9610 0.9526 0.9694 0.9415 0.9415 0.9582 0.9387 0.9526 0.9582 0.8858; min 0.8858,
+mean 0.9460, std 0.0221 (patience 3 may stop a run early). The threshold 0.85 is 13 test images
+below the worst seed and 4.3 standard deviations below the mean.
 """
 
 import numpy as np
