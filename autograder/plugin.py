@@ -289,7 +289,8 @@ def _worker_session(
 ) -> tuple[WorkerSession, dict[str, str]]:
     sandbox, status = _sandbox(config, assignments)
     import_limit = max(a.import_limit for a in assignments)
-    graded = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
+    spare = os.environ.get("AUTOGRADER_SPARE_WORKER", "1") != "0"  # "0": for measurements
+    graded = WorkerSession(root, sandbox=sandbox, import_limit=import_limit, spare=spare)
     _prepare(graded, assignments)
     return graded, status
 
