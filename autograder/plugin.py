@@ -31,11 +31,17 @@ from typing import Any
 import pytest
 
 from autograder.assignment.paths import assignment_of
-from autograder.assignment.tasks import Assignment, load_tasks
+from autograder.assignment.tasks import Assignment, load_tasks, task_key
 from autograder.grading.feedback import feedback
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
-from autograder.runtime.errors import BudgetExhausted
+from autograder.runtime.errors import (
+    BudgetExhausted,
+    LimitExceeded,
+    StaleObject,
+    SubmissionError,
+    WorkerCrashed,
+)
 from autograder.runtime.forbidden import message as forbidden_message
 from autograder.runtime.forbidden import scan
 from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
@@ -123,7 +129,15 @@ def pytest_collection_modifyitems(
     if has_hidden:  # a whole assignment: its tests must give every task its points
         _check_points(items, assignments.values())
     _select(config, items, assignments.values())
+    # one task's tests together (in file order within it): a worker kept after a failure
+    # serves only the rest of the task that failed (see leaves_doubt)
+    items.sort(key=_task_order)
     _write(config, {"event": "collected", "tests": [_describe(i) for i in items]})
+
+
+def _task_order(item: pytest.Item) -> tuple[str, list[int]]:
+    info = item.stash[_STATE]
+    return info["assignment"].id, task_key(info["task"].id)
 
 
 def _skip_gpu_tests(items: list[pytest.Item]) -> None:
@@ -322,6 +336,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.stash.get(_STATE, None) is None:
         return
     session = current_session()
+    state = item.config.stash[_STATE]
+    failed_task = state.pop("failed_task", None)
+    if failed_task is not None and failed_task != item.stash[_STATE]["task"].id:
+        session.restart()  # another task's tests never inherit what a failing task left
+    elif failed_task is not None:
+        state["failed_task"] = failed_task
     if isinstance(session, WorkerSession) and session.budget_used_up():
         raise BudgetExhausted(session.budget or 0)
 
@@ -425,6 +445,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         record.update(status=Status.SKIPPED, message=str(reason))
     elif report.failed:
         if call.excinfo is not None and "status" not in record:
+            record["restart"] = leaves_doubt(call.excinfo.value)
             status, message = feedback(call.excinfo.value, info["hidden"])
             if report.when != "call" and status is not Status.NOT_GRADED:
                 message = f"Could not run the test ({report.when}): {message}"
@@ -452,7 +473,37 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)
     if status not in (Status.PASSED, Status.NOT_ATTEMPTED, Status.SKIPPED):
-        current_session().restart()  # what a failing test left behind goes with it
+        if record.get("restart", True):
+            current_session().restart()  # what a failing test left behind goes with it
+        else:  # ... or goes with it when the next task starts
+            item.config.stash[_STATE]["failed_task"] = row["task"]
+
+
+# Exceptions the submission may raise and still leave its process serving requests as usual.
+_ENDS_IN_DOUBT = ("SystemExit", "KeyboardInterrupt", "GeneratorExit")
+
+
+def leaves_doubt(exc: BaseException) -> bool:
+    """Whether a test that failed with ``exc`` may have left the worker in a state that no later
+    test should inherit, so that a fresh worker serves the next test.
+
+    A wrong value (a failed check) or an ordinary exception raised by the submission's code ends
+    its request as a passing test ends one: the worker answered and waits for the next request.
+    It then serves the rest of that task's tests (they run together) and is replaced when the
+    next task starts, so what the failing code changed (its working folder, ``sys.path``, a
+    patched library) reaches only the task that already lost points, and a TensorFlow
+    submission pays for one restart per failing task, not one per failing test (6 s each). A
+    crash, an exceeded limit (the session has already ended that worker), an exit or an
+    interrupt inside the submission, or an error of the test itself restart it at once.
+    """
+    if isinstance(exc, (LimitExceeded, WorkerCrashed)):
+        return True
+    if isinstance(exc, SubmissionError):
+        return exc.type_name in _ENDS_IN_DOUBT
+    origin = getattr(exc, "_autograder_origin", None)
+    if isinstance(origin, dict):  # raised in this process by the submission (in-process mode)
+        return not isinstance(exc, Exception)
+    return not isinstance(exc, (AssertionError, StaleObject))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

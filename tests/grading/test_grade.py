@@ -258,3 +258,32 @@ def test_interrupted_grading_still_writes_results(fixture_kit, tmp_path):
     assert any(o.startswith("Not graded: grading was interrupted") for o in statuses.values())
     assert results["score"] > 0  # what was graded before the interruption counts
     assert results["output"].startswith("Grading was interrupted")
+
+
+COUNTING = """
+import numpy as np
+
+RAISED = 0
+
+
+class Scaler:
+    def __init__(self, factor):
+        self.factor, self.calls = factor, 0
+
+    def apply(self, x):
+        global RAISED
+        RAISED += 1
+        raise {kind}(f"raised {{RAISED}} times in this process")
+"""
+
+
+@pytest.mark.parametrize("kind, counts", [("ValueError", [1, 2]), ("SystemExit", [1, 1])])
+def test_a_worker_that_answered_is_kept_after_a_failure_and_one_in_doubt_is_not(
+    fixture_kit, tmp_path, kind, counts
+):
+    """Task 1.2 has a public and a hidden test: an exception leaves the worker serving (the
+    second test sees the first's count), an exit restarts it from a fresh copy."""
+    sub = _student(tmp_path, fixture_kit, {"scaler.py": COUNTING.format(kind=kind)})
+    results = grade(fixture_kit, "fx_ops", sub, tmp_path / "r.json")
+    outputs = [t["output"] for t in results["tests"] if t["number"] == "1.2"]
+    assert [f"raised {n} times" in o for o, n in zip(outputs, counts, strict=True)] == [True] * 2
