@@ -7,6 +7,9 @@ predictions; test labels never enter the worker through these probes.
 
 from __future__ import annotations
 
+import tempfile
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -72,48 +75,51 @@ def cell_gradients(cell: Any, x: np.ndarray, state: Any, grad_output: np.ndarray
 
 
 def train_and_predict(
-    cell_class: Any,
+    cell: Any,
     classifier_class: Any,
     train_fn: Any,
     *,
-    units: int = 32,
-    embed_dim: int = 16,
     epochs: int = 3,
-    batch_size: int = 32,
-    learning_rate: float = 1e-2,
+    batch_size: int = 64,
+    learning_rate: float = 2e-2,
     patience: int = 3,
     seed: int = 0,
     corpus: dict | None = None,
     max_len: int = 16,
-    log_dir: str | None = None,
+    tensorboard: bool = False,
 ) -> dict:
-    """Build ``classifier_class(V, cell_class(units, embed_dim, seed=seed), seed=seed)`` on the
-    offline sentiment corpus, train it with ``train_fn`` and predict the dev and test splits.
+    """Build ``classifier_class(V, cell, seed=seed)`` on the offline sentiment corpus, train it
+    with ``train_fn`` and predict the dev and test splits.
 
     Args:
-        cell_class: the submission's cell class.
-        classifier_class: its ``SentenceClassifier``.
+        cell: a cell (the submission's, or the kit's test cell); its ``input_dim`` is the
+            embedding size.
+        classifier_class: the submission's ``SentenceClassifier``.
         train_fn: its ``training.train``.
-        units: U.
-        embed_dim: D.
         epochs: passed to ``train_fn``, with ``batch_size``, ``learning_rate``, ``patience``,
-            ``log_dir`` and ``seed``.
+            ``seed`` and a ``log_dir``.
+        seed: also seeds TensorFlow and the classifier's weights.
         corpus: keyword arguments of ``load_sentiment_corpus``.
         max_len: T of the padded id matrices.
+        tensorboard: pass a fresh temporary folder as ``log_dir`` (else None) and report what
+            was logged.
 
     Returns:
         ``{"test_predictions": int64 (N_test,), "dev_predictions": int64 (N_dev,), "history":
-        what train_fn returned}``.
+        what train_fn returned}``, and with ``tensorboard`` ``"logs"``: for each of ``train``
+        and ``dev``, the scalar tags found in the event files of ``<log_dir>/<split>`` and how
+        many values each has (``{"train": {"accuracy": 3, "loss": 3}, "dev": {...}}``).
     """
     import tensorflow as tf
 
+    log_dir = tempfile.mkdtemp(prefix="tensorboard-") if tensorboard else None
     tf.random.set_seed(seed)
     data = load_sentiment_corpus(**(corpus or {}))
     vocab = Vocabulary.build(data.train.sentences)
     train_ids, train_mask = vocab.encode(data.train.sentences, max_len)
     dev_ids, dev_mask = vocab.encode(data.dev.sentences, max_len)
     test_ids, test_mask = vocab.encode(data.test.sentences, max_len)
-    model = classifier_class(len(vocab), cell_class(units, embed_dim, seed=seed), seed=seed)
+    model = classifier_class(len(vocab), cell, seed=seed)
     history = train_fn(
         model,
         (train_ids, train_mask, data.train.labels),
@@ -125,11 +131,25 @@ def train_and_predict(
         log_dir=log_dir,
         seed=seed,
     )
-    return {
+    result = {
         "test_predictions": np.asarray(model.predict(test_ids, test_mask), dtype=np.int64),
         "dev_predictions": np.asarray(model.predict(dev_ids, dev_mask), dtype=np.int64),
         "history": history,
     }
+    if log_dir is not None:
+        result["logs"] = {split: _logged(Path(log_dir) / split) for split in ("train", "dev")}
+    return result
+
+
+def _logged(folder: Path) -> dict[str, int]:
+    """Scalar tags in the TensorBoard event files below ``folder`` and how often each occurs."""
+    import tensorflow as tf
+
+    counts: Counter = Counter()
+    for path in sorted(folder.rglob("*tfevents*")) if folder.is_dir() else []:
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            counts.update(value.tag for value in event.summary.value)
+    return dict(sorted(counts.items()))
 
 
 def cell_sequence(cell: Any, x: np.ndarray, state: Any) -> list:
