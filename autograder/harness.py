@@ -21,9 +21,17 @@ from typing import Any
 import pytest
 
 from autograder.runtime.proxy import SubmissionModule
+from autograder.runtime.remote import RemoteObject
 from autograder.runtime.session import current_session, set_session
 
-__all__ = ["current_session", "graded", "probe", "set_session", "submission"]
+__all__ = ["current_session", "graded", "probe", "set_session", "submission", "type_name"]
+
+
+def type_name(value: Any) -> str:
+    """The class name of a submission's object (a proxy's is its remote class's name)."""
+    if isinstance(value, RemoteObject):
+        return value._ag_ref.type_name
+    return type(value).__name__
 
 
 def submission(module: str) -> SubmissionModule:

@@ -9,6 +9,8 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
 - requires every test to name its task and points (``autograder.harness.graded``), checks the
   points against tasks.toml and splits a parametrised test's points over its cases;
 - keeps only ``--task ID`` when given, and only public tests with ``--public-only``;
+- fails the tests of a task whose module uses a built-in that the task forbids (tasks.toml's
+  ``forbidden``), found in its source or recorded when called;
 - gives each test its wall-clock limit in proxied mode, the first import of each student module
   its import limit, and the whole run the assignment's time budget (the tests not started when it
   is used up fail as "not run"); a module whose import failed is not imported again;
@@ -34,13 +36,17 @@ from autograder.grading.feedback import feedback
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
 from autograder.runtime.errors import BudgetExhausted
+from autograder.runtime.forbidden import message as forbidden_message
+from autograder.runtime.forbidden import scan
 from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
 from autograder.runtime.session import (
     InProcessSession,
+    Session,
     WorkerSession,
     current_session,
     set_session,
 )
+from autograder.testing import CheckFailed
 
 MARKERS = {
     "task": "task(id): the task a graded test belongs to",
@@ -250,16 +256,22 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     root = str(state["root"])
     assignments = state["assignments"].values()
     import_limit = max(a.import_limit for a in assignments)
+    graded: Session
     if session.config.getoption("--mode") == "proxied":
         sandbox, status = _sandbox(session.config, state)
         _write(session.config, {"event": "protections", "status": status})
-        worker = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
-        worker.set_budget(max(a.time_budget for a in assignments))
-        set_session(worker)
+        graded = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
+        graded.set_budget(max(a.time_budget for a in assignments))
     else:
         os.environ["AUTOGRADER_SUBMISSION"] = root
         stop = session.config.getoption("--slow-import") == "stop"
-        set_session(InProcessSession(root, import_limit, stop_slow_imports=stop))
+        graded = InProcessSession(root, import_limit, stop_slow_imports=stop)
+    forbidden = (n for a in assignments for t in a.tasks for n in t.forbidden)
+    graded.prepare(
+        preload=tuple(dict.fromkeys(m for a in assignments for m in a.preload)),
+        forbidden=tuple(dict.fromkeys(forbidden)),
+    )
+    set_session(graded)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -321,6 +333,34 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         if session is not None:
             session.end_test()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function):
+    """A task with forbidden built-ins: its tests fail when the task's module names one (read
+    before the test runs) or called one (recorded while it ran)."""
+    info = pyfuncitem.stash.get(_STATE, None)
+    task = info["task"] if info else None
+    if task is None or not task.forbidden:
+        return (yield)
+    state = pyfuncitem.config.stash[_STATE]
+    file = Path(state["root"]) / info["assignment"].id / f"{task.module}.py"
+    try:
+        source = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        source = ""
+    found = scan(source, file.name, task.forbidden)
+    if found:
+        raise CheckFailed(forbidden_message(task.id, found))
+    result = yield
+    found = [
+        use
+        for use in current_session().forbidden_uses()
+        if use.file == file.name and use.name in task.forbidden
+    ]
+    if found:
+        raise CheckFailed(forbidden_message(task.id, found))
+    return result
 
 
 @pytest.hookimpl(hookwrapper=True)

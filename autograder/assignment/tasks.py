@@ -80,6 +80,9 @@ class Assignment:
         import_limit: seconds for the first import of a student module in a worker (apart from
             the test's limit); a module whose import takes longer is not imported again.
         memory_mb: resident-memory limit of the worker's process tree in official grading.
+        preload: modules every worker imports before the submission's (a framework such as
+            ``tensorflow``): a spare worker is then kept ready, so that the restart after a
+            failing test does not pay for the import again.
         path: the assignment's folder.
     """
 
@@ -90,6 +93,7 @@ class Assignment:
     time_budget: float = 600.0
     import_limit: float = 20.0
     memory_mb: int = 3072
+    preload: tuple[str, ...] = ()
     path: Path = field(default=Path("."), compare=False)
 
     @property
@@ -177,9 +181,9 @@ def load_tasks(folder: str | Path) -> Assignment:
         raise TasksError(f"{path}: duplicate task ids")
     if not tasks:
         raise TasksError(f"{path}: no [[tasks]]")
-    assignment = _take(
-        dict(data.get("assignment", {})), Assignment, f"{path} [assignment]", tasks=tuple(tasks)
-    )
+    table = dict(data.get("assignment", {}))
+    table["preload"] = tuple(table.get("preload", ()))
+    assignment = _take(table, Assignment, f"{path} [assignment]", tasks=tuple(tasks))
     for key in ("time_limit", "time_budget", "import_limit", "memory_mb"):
         if not getattr(assignment, key) > 0:
             raise TasksError(f"{path} [assignment]: {key} must be positive")

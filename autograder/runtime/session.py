@@ -39,6 +39,7 @@ from autograder.runtime.errors import (
     SubmissionError,
     WorkerCrashed,
 )
+from autograder.runtime.forbidden import Use
 from autograder.runtime.remote import RemoteObject
 from autograder.runtime.sandbox import Sandbox, SandboxConfig
 from autograder.runtime.worker import Handler
@@ -100,6 +101,20 @@ class Session:
         self.time_limit: float | None = None
         self.import_limit = import_limit
         self.import_failures: dict[str, ImportFailure] = {}
+        self.preload: tuple[str, ...] = ()
+        self.forbidden: tuple[str, ...] = ()
+
+    def prepare(self, preload: tuple[str, ...] = (), forbidden: tuple[str, ...] = ()) -> None:
+        """Set what every submission process does before it imports student code: import the
+        frameworks in ``preload`` and record calls of the ``forbidden`` built-ins. Call it before
+        the first request."""
+        self.preload, self.forbidden = tuple(preload), tuple(forbidden)
+
+    def forbidden_uses(self) -> list[Use]:
+        """The forbidden built-ins the submission called in its current process."""
+        if not self.forbidden:
+            return []
+        return [Use(**row) for row in self.request("forbidden_uses")]
 
     def import_module(self, module: str) -> Any:
         """Import a student module (a proxy comes back); a failure is remembered for good.
@@ -213,11 +228,15 @@ class InProcessSession(Session):
             sys.path.insert(0, self.root)
         self.handler = Handler(self.root, reraise=True)
         self.stop_slow_imports = stop_slow_imports
+        self._prepared = False
 
     def _exchange(self, body: bytes) -> bytes:
         return self.handler.handle(body)
 
     def _import(self, module: str, poison: dict[str, str]) -> Any:
+        if not self._prepared and (self.preload or self.forbidden):
+            self._prepared = True
+            self.handler.prepare(list(self.preload), list(self.forbidden))
         limit = self.import_limit
         if limit is None:
             return super()._import(module, poison)
@@ -251,12 +270,30 @@ class InProcessSession(Session):
             timer.cancel()
 
 
+@dataclasses.dataclass
+class _Process:
+    """One started worker: its process, pipes, sandbox, folder and log."""
+
+    proc: subprocess.Popen
+    fd_to: int
+    fd_from: int
+    sandbox: Sandbox | None
+    root: str
+    log: str
+    prepared: bool  # a prepare request was sent after the ping
+
+
 class WorkerSession(Session):
     """Runs the submission in a worker process, restarted after a crash or an exceeded limit.
+
+    When the session preloads a framework (``prepare``), a spare worker is kept ready: it starts
+    from its own fresh copy and imports the framework (never student code) while the current
+    worker serves tests, so a restart after a failing test costs no framework import.
 
     Args:
         root: the submission's folder, a fresh copy that the worker may modify.
         python: the interpreter for the worker.
+        spare: keep a spare worker ready when something is preloaded.
     """
 
     def __init__(
@@ -265,6 +302,7 @@ class WorkerSession(Session):
         python: str | None = None,
         sandbox: SandboxConfig | None = None,
         import_limit: float | None = None,
+        spare: bool = True,
     ) -> None:
         super().__init__(import_limit)
         self.pristine = os.path.abspath(root)
@@ -274,8 +312,12 @@ class WorkerSession(Session):
         self.starts = 0
         self._fd_to = self._fd_from = -1
         self._scratch = tempfile.mkdtemp(prefix="ag-worker-")
+        self._log = os.path.join(self._scratch, "output.log")
         self.sandbox_config = sandbox
         self._sandbox: Sandbox | None = None
+        self.use_spare = spare
+        self._spare: _Process | None = None
+        self._ended: list[str] = []  # folders of ended workers, removed at the next start
         self.budget: float | None = None
         self.budget_end: float | None = None
         self._import_deadline: float | None = None
@@ -289,6 +331,11 @@ class WorkerSession(Session):
     def budget_used_up(self) -> bool:
         """Whether the grading-time budget has run out."""
         return self.budget_end is not None and time.monotonic() >= self.budget_end
+
+    def forbidden_uses(self) -> list[Use]:
+        if self.proc is None:  # no process: nothing ran since the last restart
+            return []
+        return super().forbidden_uses()
 
     def _import(self, module: str, poison: dict[str, str]) -> Any:
         if self.import_limit is None:
@@ -331,36 +378,37 @@ class WorkerSession(Session):
             return None, lambda: LimitExceeded("")
         return min(found, key=lambda pair: pair[0])
 
-    def _start(self) -> None:
+    def _spawn(self) -> _Process:
+        """Start a worker on a fresh copy and send it its first requests (not read yet)."""
         self.starts += 1
-        self.root = os.path.join(self._scratch, f"run{self.starts}")
-        shutil.copytree(self.pristine, self.root)  # each worker starts from a fresh copy
-        if self.starts > 1:
-            shutil.rmtree(os.path.join(self._scratch, f"run{self.starts - 1}"), ignore_errors=True)
+        root = os.path.join(self._scratch, f"run{self.starts}")
+        shutil.copytree(self.pristine, root)  # each worker starts from a fresh copy
+        log_path = os.path.join(self._scratch, f"output{self.starts}.log")
         to_r, to_w = os.pipe()
         from_r, from_w = os.pipe()
-        log = open(os.path.join(self._scratch, "output.log"), "wb")  # noqa: SIM115
+        log = open(log_path, "wb")  # noqa: SIM115
         env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOGRADER_")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["MPLBACKEND"] = "Agg"
-        cmd = [self.python, "-m", "autograder.runtime.worker", "--root", self.root]
+        cmd = [self.python, "-m", "autograder.runtime.worker", "--root", root]
         cmd += ["--fd-in", str(to_r), "--fd-out", str(from_w)]
+        sandbox = None
         if self.sandbox_config is not None:
-            self._sandbox = Sandbox(self.sandbox_config.limits, use_cgroup=True)
-            view_root = os.path.join(self._scratch, "view")  # empty; the worker builds on it
+            sandbox = Sandbox(self.sandbox_config.limits, use_cgroup=True)
+            view_root = os.path.join(self._scratch, f"view{self.starts}")  # the worker builds on it
             os.makedirs(view_root, exist_ok=True)
             config = dataclasses.replace(
                 self.sandbox_config,
-                workspace=self.root,
+                workspace=root,
                 view_root=view_root,
-                cgroup=tuple(str(d) for d in self._sandbox.dirs),
+                cgroup=tuple(str(d) for d in sandbox.dirs),
             )
             cmd += ["--sandbox", config.to_json()]
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 env.setdefault(var, "2")
-        self.proc = subprocess.Popen(
+        proc = subprocess.Popen(
             cmd,
-            cwd=self.root,
+            cwd=root,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
@@ -369,11 +417,35 @@ class WorkerSession(Session):
             env=env,
         )
         log.close()
-        if self._sandbox is not None:
-            self._sandbox.watch(self.proc.pid)
+        if sandbox is not None:
+            sandbox.watch(proc.pid)
         os.close(to_r)
         os.close(from_w)
-        self._fd_to, self._fd_from = to_w, from_r
+        worker = _Process(proc, to_w, from_r, sandbox, root, log_path, False)
+        try:
+            write_frame(to_w, encode({"op": "ping"}))
+            if self.preload or self.forbidden:
+                request = {"op": "prepare", "preload": self.preload, "forbidden": self.forbidden}
+                write_frame(to_w, encode(request))
+                worker.prepared = True
+        except (BrokenPipeError, ChannelError):
+            pass  # it ended at once: reading its reply says so
+        return worker
+
+    def _adopt(self, worker: _Process) -> None:
+        """Make ``worker`` the current one and read the replies to its first requests."""
+        self.proc, self._fd_to, self._fd_from = worker.proc, worker.fd_to, worker.fd_from
+        self._sandbox, self.root, self._log = worker.sandbox, worker.root, worker.log
+        for folder in self._ended:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._ended.clear()
+        try:
+            read_frame(self._fd_from, self._wait_started)
+            if worker.prepared:
+                read_frame(self._fd_from, self._wait_started)
+        except (EOFError, BrokenPipeError, ChannelError):
+            code = self._stop()
+            raise WorkerCrashed(f"the submission's process did not start ({code})") from None
 
     def _wait_started(self) -> None:
         ready, _, _ = select.select([self._fd_from], [], [], STARTUP_SECONDS)
@@ -395,7 +467,7 @@ class WorkerSession(Session):
         """`` (it was at layers.py:12)``: the worker's last dump of its stack, in the student's
         files (written by the worker itself, so only a file name and a line number are taken)."""
         try:
-            with open(os.path.join(self._scratch, "output.log"), "rb") as log:
+            with open(self._log, "rb") as log:
                 log.seek(0, os.SEEK_END)
                 log.seek(max(0, log.tell() - 65536))
                 tail = log.read().decode(errors="replace")
@@ -411,13 +483,10 @@ class WorkerSession(Session):
     def _exchange(self, body: bytes) -> bytes:
         if self.proc is None:
             started = time.monotonic()
-            self._start()
-            try:
-                write_frame(self._fd_to, encode({"op": "ping"}))
-                read_frame(self._fd_from, self._wait_started)
-            except (EOFError, BrokenPipeError, ChannelError):
-                code = self._stop()
-                raise WorkerCrashed(f"the submission's process did not start ({code})") from None
+            worker, self._spare = self._spare, None
+            self._adopt(worker if worker is not None else self._spawn())
+            if self.use_spare and self.preload:
+                self._spare = self._spawn()  # made ready while this one serves
             if self.deadline is not None:  # starting the worker is not the test's time
                 self.deadline += time.monotonic() - started
         try:
@@ -445,20 +514,15 @@ class WorkerSession(Session):
             self._stop()
             raise WorkerCrashed(f"the submission's process sent a malformed reply: {exc}") from None
 
-    def _stop(self) -> int | None:
-        """End the worker and its whole process group; return its exit status."""
-        proc, self.proc = self.proc, None
-        for fd in (self._fd_to, self._fd_from):
+    @staticmethod
+    def _end(proc: subprocess.Popen, fds: tuple[int, int], sandbox: Sandbox | None) -> int | None:
+        """Close a worker's pipes, kill its process group and release its sandbox."""
+        for fd in fds:
             if fd >= 0:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
-        self._fd_to = self._fd_from = -1
-        self._released.clear()
-        self.generation += 1  # objects of the ended worker are gone
-        if proc is None:
-            return None
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -467,18 +531,36 @@ class WorkerSession(Session):
             code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             code = None
-        sandbox, self._sandbox = self._sandbox, None
         if sandbox is not None:
             sandbox.close()
         return code
 
+    def _stop(self) -> int | None:
+        """End the current worker and its whole process group; return its exit status."""
+        proc, self.proc = self.proc, None
+        fds = (self._fd_to, self._fd_from)
+        self._fd_to = self._fd_from = -1
+        self._released.clear()
+        self.generation += 1  # objects of the ended worker are gone
+        if proc is None:
+            return None
+        sandbox, self._sandbox = self._sandbox, None
+        code = self._end(proc, fds, sandbox)
+        if self.root != self.pristine:
+            self._ended.append(self.root)
+        return code
+
     def restart(self) -> None:
-        """End the worker; the next request starts a fresh one from a fresh copy."""
+        """End the worker; the next request starts a fresh one from a fresh copy (or takes the
+        spare, already started from one)."""
         if self.proc is not None:
             self._stop()
 
     def close(self) -> None:
         self._stop()
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            self._end(spare.proc, (spare.fd_to, spare.fd_from), spare.sandbox)
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 

@@ -9,6 +9,7 @@ values.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import faulthandler
 import importlib
@@ -16,10 +17,12 @@ import importlib.abc
 import os
 import re
 import sys
+import time
 import traceback
 from typing import Any
 
 from autograder.assignment.tasks import TASK_ID
+from autograder.runtime import forbidden
 from autograder.runtime.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
 from autograder.runtime.sandbox import SandboxConfig, enter
 from autograder.runtime.seeding import seed_local
@@ -172,6 +175,25 @@ class Handler:
             if dump_after:
                 faulthandler.cancel_dump_traceback_later()
 
+    def prepare(self, preload: list[str], names: list[str]) -> dict[str, Any]:
+        """Import the frameworks the submission needs (before any student module, so that a
+        restarted worker can be made ready ahead of time) and put recording stand-ins in place of
+        the forbidden built-ins. Never fails: a framework that does not import is reported, and
+        the student's own import of it fails later with the real error."""
+        started = time.monotonic()
+        failed = {}
+        for name in preload:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # noqa: BLE001 - reported, not raised
+                failed[name] = f"{type(exc).__name__}: {exc}"[:500]
+        installed = forbidden.install(names, self.root or os.getcwd()) if names else []
+        return {
+            "failed": failed,
+            "installed": installed,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+
     def _run(self, request: dict[str, Any]) -> Any:
         op = request.get("op")
         if op == "import":
@@ -207,6 +229,10 @@ class Handler:
             module_name, func = name.split(".")
             module = importlib.import_module(f"autograder.runtime.probes.{module_name}")
             return getattr(module, func)(*request.get("args", []), **request.get("kwargs", {}))
+        if op == "prepare":
+            return self.prepare(request.get("preload") or [], request.get("forbidden") or [])
+        if op == "forbidden_uses":
+            return [dataclasses.asdict(use) for use in forbidden.uses()]
         if op == "seed":
             seed_local(request["seed"])
             return None

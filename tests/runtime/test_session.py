@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -174,3 +175,32 @@ def test_import_errors_fail_each_use_with_the_cause(tmp_path):
             assert "mod.py:1" in info.value.where
     finally:
         harness.set_session(None)
+
+
+SLOW_FRAMEWORK = """
+import time
+time.sleep(1.5)  # stands for a framework's import (TensorFlow takes seconds)
+"""
+
+
+def test_a_spare_worker_preloads_the_framework_so_restarts_are_cheap(tmp_path):
+    _package(tmp_path, MODULE + "\nimport slow_framework\n")
+    (tmp_path / "slow_framework.py").write_text(SLOW_FRAMEWORK)
+    session = WorkerSession(str(tmp_path))
+    session.prepare(preload=("slow_framework", "no_such_framework"))
+    harness.set_session(session)
+    try:
+        mod = SubmissionModule("sess_pkg.mod")
+        counter = mod.Counter()
+        counter.bump()
+        pid = session.request("ping")
+        time.sleep(2.0)  # the spare finishes its import while this worker serves
+        session.restart()
+        started = time.monotonic()
+        assert mod.Counter().bump() == 1  # a fresh copy: nothing of the first worker's state
+        assert time.monotonic() - started < 1.0, "the spare had already imported the framework"
+        assert session.request("ping") != pid
+        assert session.starts == 3  # the first, the spare now serving, and its own spare
+    finally:
+        harness.set_session(None)
+    assert not Path(session._scratch).exists()
