@@ -1,4 +1,5 @@
-"""Public tests of tasks 4.1-4.3: each cell against its Keras counterpart, and its gradients.
+"""Public tests of tasks 4.1-4.3: each cell against its Keras counterpart (one step, then seven
+steps from a random state), and its gradients.
 
 The oracle (``autograder.oracles.keras_rnn``) runs Keras in the test's process with the same
 weights: ``SimpleRNNCell``; ``GRUCell(reset_after=False)``; ``LSTMCell`` with 1.0 added to the
@@ -104,13 +105,9 @@ def _gradients(kind):
         assert_close(got[key], want[key], name=f"{name}: tape gradient w.r.t. {key}", **tol)
 
 
-@graded("4.1", points=3)
-def test_rnn_one_step_matches_keras():
+@graded("4.1", points=5)
+def test_rnn_matches_keras():
     _one_step("rnn")
-
-
-@graded("4.1", points=2)
-def test_rnn_sequence_matches_keras():
     _sequence("rnn")
 
 
@@ -119,31 +116,23 @@ def test_rnn_gradients():
     _gradients("rnn")
 
 
-@graded("4.2", points=5)
-def test_gru_one_step_matches_keras():
+@graded("4.2", points=7)
+def test_gru_matches_keras():
     _one_step("gru")
-
-
-@graded("4.2", points=3)
-def test_gru_sequence_matches_keras():
     _sequence("gru")
 
 
-@graded("4.2", points=3)
+@graded("4.2", points=4)
 def test_gru_gradients():
     _gradients("gru")
 
 
-@graded("4.3", points=5)
-def test_lstm_one_step_matches_keras():
+@graded("4.3", points=7)
+def test_lstm_matches_keras():
     _one_step("lstm")
-
-
-@graded("4.3", points=3)
-def test_lstm_sequence_matches_keras():
     _sequence("lstm")
 
 
-@graded("4.3", points=3)
+@graded("4.3", points=4)
 def test_lstm_gradients():
     _gradients("lstm")

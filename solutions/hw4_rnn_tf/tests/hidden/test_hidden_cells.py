@@ -71,38 +71,26 @@ def long_and_short(kind):
             )
 
 
-@graded("4.1", points=2)
-def test_rnn_float64():
+@graded("4.1", points=3)
+def test_rnn_float64_batch_one_and_500_steps():
     float64_step("rnn")
-
-
-@graded("4.1", points=1)
-def test_rnn_batch_one_and_500_steps():
     long_and_short("rnn")
 
 
-@graded("4.2", points=2)
-def test_gru_float64():
+@graded("4.2", points=3)
+def test_gru_float64_batch_one_and_500_steps():
     float64_step("gru")
-
-
-@graded("4.2", points=1)
-def test_gru_batch_one_and_500_steps():
     long_and_short("gru")
 
 
-@graded("4.3", points=1)
-def test_lstm_float64():
+@graded("4.3", points=3)
+def test_lstm_float64_forget_biases_batch_one_and_500_steps():
     float64_step("lstm")
-
-
-@graded("4.3", points=1)
-def test_lstm_batch_one_and_500_steps():
+    other_forget_biases()
     long_and_short("lstm")
 
 
-@graded("4.3", points=1)
-def test_lstm_other_forget_biases():
+def other_forget_biases():
     seed_everything(412)
     rng = np.random.default_rng(412)
     for forget_bias in (0.0, 2.5):
