@@ -37,6 +37,7 @@ def test_corpus_is_deterministic_sized_balanced_and_distinct(corpus):
     for split in (corpus.train, corpus.dev, corpus.test):
         assert split.labels.dtype == np.int64
         assert abs(split.labels.mean() - 0.5) < 0.05
+    assert max(len(s) for s in everything) <= 16  # HW4 pads to T = 16: nothing is cut
     other = load_sentiment_corpus(seed=1)
     assert other.train.sentences != corpus.train.sentences
 

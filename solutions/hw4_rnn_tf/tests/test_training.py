@@ -4,9 +4,13 @@ The first two train the classifier with the kit's test cell (``autograder.oracle
 a small corpus, so they do not depend on your cells. The learning test trains
 ``SentenceClassifier(V, GRUCell(32, 16, seed=0), seed=0)`` with your ``train`` on the offline
 corpus (``load_sentiment_corpus()``: 2000 / 500 / 1000 sentences, T = 16) for 3 epochs,
-mini-batches of 64, Adam(2e-2), patience 3. The reference, over training seeds 0..9
-(``python benchmarks/hw4_corpus_seeds.py``): see ``LEARNING`` in ``autograder/data/sentiment.py``
-... measured values in the docstring of ``test_gru_learns_the_offline_corpus``.
+mini-batches of 64, Adam(2e-2), patience 3.
+
+Thresholds (``benchmarks/hw4_corpus_seeds.py``, reference, training seeds 0..9, this
+configuration): GRU test accuracy 1.0000 for nine seeds and 0.9990 for one (min 0.9990, mean
+0.9999); the bigram baseline 0.6150, the last-word baseline 0.5810. The graded threshold 0.90
+(and 0.15 above the bigram baseline, i.e. 0.765) is 99 test sentences below the worst seed; the
+dev accuracy after the first epoch is 0.55-0.75, after the second 0.986-1.0.
 """
 
 import numpy as np
@@ -130,6 +134,5 @@ def test_early_stopping_when_nothing_improves():
 
 @graded("4.6", points=7)
 def test_gru_learns_the_offline_corpus():
-    """Reference, training seeds 0..9: see benchmarks/hw4_corpus_seeds.py (GRU, 3 epochs)."""
     seed_everything(482)
     learning_check("GRU", cells.GRUCell(32, 16, seed=0), n_epochs=3, seed=0)
