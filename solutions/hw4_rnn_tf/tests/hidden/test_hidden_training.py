@@ -48,14 +48,19 @@ def learning_check(kind, cell, n_epochs, seed):
 
 @graded("4.6", points=7)
 def test_basic_rnn_learns_the_offline_corpus():
-    """Reference, training seeds 0..9: see benchmarks/hw4_corpus_seeds.py (RNN, 6 epochs)."""
+    """Reference, training seeds 0..14, 8 epochs (benchmarks/hw4_corpus_seeds.py): test accuracy
+    1.0000 for 14 seeds, 0.9990 for one. The basic RNN stays near the bag-of-words level for one
+    to five epochs (dev accuracy 0.5-0.7), then jumps to 0.95-1.0; the slowest seed (8) jumped
+    in epoch 6, so 8 epochs leave two to spare. Threshold 0.90 as for the GRU."""
     seed_everything(490)
     learning_check("basic RNN", cells.BasicRNNCell(32, 16, seed=0), n_epochs=8, seed=0)
 
 
 @graded("4.6", points=7)
 def test_lstm_learns_the_offline_corpus():
-    """Reference, training seeds 0..9: see benchmarks/hw4_corpus_seeds.py (LSTM, 3 epochs)."""
+    """Reference, training seeds 0..9, 3 epochs (benchmarks/hw4_corpus_seeds.py): test accuracy
+    1.0000 for every seed; dev accuracy 0.55-0.65 after the first epoch, 1.0 after the second.
+    Threshold 0.90 as for the GRU."""
     seed_everything(491)
     learning_check("LSTM", cells.BasicLSTMCell(32, 16, seed=0), n_epochs=3, seed=0)
 
