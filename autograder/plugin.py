@@ -246,6 +246,7 @@ def _write(config: pytest.Config, row: dict[str, Any]) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_STATE]["started"] = time.monotonic()
+    _start_early(session.config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -254,24 +255,66 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     if not state["active"] or session.config.option.collectonly:
         return
     root = str(state["root"])
-    assignments = state["assignments"].values()
-    import_limit = max(a.import_limit for a in assignments)
+    assignments = list(state["assignments"].values())
+    early = state.pop("early", None)
     graded: Session
     if session.config.getoption("--mode") == "proxied":
-        sandbox, status = _sandbox(session.config, state)
+        if early is not None and early[0] == (root, [a.id for a in assignments]):
+            graded, status = early[1], early[2]
+        else:
+            if early is not None:
+                early[1].close()
+            graded, status = _worker_session(session.config, root, assignments)
         _write(session.config, {"event": "protections", "status": status})
-        graded = WorkerSession(root, sandbox=sandbox, import_limit=import_limit)
         graded.set_budget(max(a.time_budget for a in assignments))
     else:
         os.environ["AUTOGRADER_SUBMISSION"] = root
         stop = session.config.getoption("--slow-import") == "stop"
+        import_limit = max(a.import_limit for a in assignments)
         graded = InProcessSession(root, import_limit, stop_slow_imports=stop)
+        _prepare(graded, assignments)
+    set_session(graded)
+
+
+def _prepare(graded: Session, assignments: list[Assignment]) -> None:
     forbidden = (n for a in assignments for t in a.tasks for n in t.forbidden)
     graded.prepare(
         preload=tuple(dict.fromkeys(m for a in assignments for m in a.preload)),
         forbidden=tuple(dict.fromkeys(forbidden)),
     )
-    set_session(graded)
+
+
+def _worker_session(
+    config: pytest.Config, root: str, assignments: list[Assignment]
+) -> tuple[WorkerSession, dict[str, str]]:
+    sandbox, status = _sandbox(config, assignments)
+    import_limit = max(a.import_limit for a in assignments)
+    spare = os.environ.get("AUTOGRADER_SPARE_WORKER", "1") != "0"  # "0": for measurements
+    graded = WorkerSession(root, sandbox=sandbox, import_limit=import_limit, spare=spare)
+    _prepare(graded, assignments)
+    return graded, status
+
+
+def _start_early(config: pytest.Config) -> None:
+    """Proxied grading of an assignment that preloads a framework: start its first worker before
+    collection, so that it imports the framework while the tests' process imports it too."""
+    if config.getoption("--mode") != "proxied" or config.option.collectonly:
+        return
+    folders = {assignment_of(Path(arg)) for arg in config.args}
+    if len(folders) != 1 or None in folders:
+        return
+    folder = folders.pop()
+    assert folder is not None
+    try:
+        assignment = load_tasks(folder)
+    except ValueError:
+        return  # collection reports it
+    if not assignment.preload:
+        return
+    root = str(_root_of(config, folder))
+    graded, status = _worker_session(config, root, [assignment])
+    graded.prewarm()
+    config.stash[_STATE]["early"] = ((root, [assignment.id]), graded, status)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -298,7 +341,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _write(session.config, {"event": "budget_used_up", "budget": graded.budget})
 
 
-def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, dict[str, str]]:
+def _sandbox(
+    config: pytest.Config, assignments: list[Assignment]
+) -> tuple[SandboxConfig | None, dict[str, str]]:
     """The worker's sandbox for this run and the status of each protection."""
     if config.getoption("--sandbox") == "off":
         names = ("namespaces", "view", "user", "capabilities", "cgroup", "memory")
@@ -306,7 +351,7 @@ def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, 
     status = probe_protections()
     if config.getoption("--worker-user") == "keep" and status["user"] == "on":
         status["user"] = "off: kept the grader's uid as asked (--worker-user keep)"
-    memory = max(a.memory_mb for a in state["assignments"].values())
+    memory = max(a.memory_mb for a in assignments)
     sandbox = SandboxConfig(
         workspace="",
         namespaces=status["namespaces"] == "on",
@@ -318,6 +363,9 @@ def _sandbox(config: pytest.Config, state: dict) -> tuple[SandboxConfig | None, 
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    early = config.stash.get(_STATE, {}).pop("early", None)
+    if early is not None:  # started, then not used (nothing collected, an error)
+        early[1].close()
     if config.stash.get(_STATE, {}).get("active"):
         set_session(None)
 

@@ -14,8 +14,17 @@ def _norm(line: str) -> str:
     return " ".join(line.split())
 
 
+_IMPORT = re.compile(r"^(from \S+ import|import \S+)|^[A-Za-z_][\w.]*,?$")  # or a name in its list
+
+
 def _trivial(line: str) -> bool:
-    return len(line) < 12 or line.startswith("#") or not re.search(r"[A-Za-z0-9]", line)
+    """Lines that give nothing away: short ones, comments, punctuation, imports."""
+    return (
+        len(line) < 12
+        or line.startswith("#")
+        or not re.search(r"[A-Za-z0-9]", line)
+        or bool(_IMPORT.match(line))
+    )
 
 
 def leak_check(dest: Path, secret: list[str], public: list[str]) -> list[str]:

@@ -332,6 +332,12 @@ class WorkerSession(Session):
         """Whether the grading-time budget has run out."""
         return self.budget_end is not None and time.monotonic() >= self.budget_end
 
+    def prewarm(self) -> None:
+        """Start the first worker now (it imports the preloaded frameworks while the caller goes
+        on); the first request then finds it ready."""
+        if self.proc is None and self._spare is None:
+            self._spare = self._spawn()
+
     def forbidden_uses(self) -> list[Use]:
         if self.proc is None:  # no process: nothing ran since the last restart
             return []

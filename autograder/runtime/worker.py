@@ -68,12 +68,47 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
         )
     ):
         kind, message = "LimitExceeded", "the limit of processes and threads was reached"
+    stub = _untouched_stub(exc)
+    if stub is not None:  # a framework may re-raise it with its own words around the message
+        kind, message = "NotImplementedError", stub
+    else:
+        message = _unwrapped(exc, message)
     return {
         "type": kind,
         "message": message[:2000],
         "where": where,
-        "not_attempted": isinstance(exc, NotImplementedError) and bool(_TASK_PREFIX.match(message)),
+        "not_attempted": stub is not None,
     }
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_KERAS_WRAPPER = re.compile(r"^Exception encountered when calling (\S+?)\.?\s*$", re.M)
+
+
+def _unwrapped(exc: BaseException, message: str) -> str:
+    """The message a student should read: terminal colour codes removed, and for an error that
+    Keras re-raised from a layer's ``call`` (a new exception of the same class whose message
+    wraps the original with the call's arguments), the original message and the layer."""
+    message = _ANSI.sub("", message)
+    inner = exc.__context__
+    wrapper = _KERAS_WRAPPER.match(message.split("\n", 1)[0])
+    if wrapper and inner is not None and type(inner) is type(exc):
+        return f"{_ANSI.sub('', str(inner))} (in {wrapper.group(1).rstrip('.')})"
+    return message
+
+
+def _untouched_stub(exc: BaseException) -> str | None:
+    """The message of an untouched stub's ``NotImplementedError("<task>: ...")``, found in the
+    exception or in those it was raised from or while handling (Keras re-raises an exception of
+    a layer's ``call`` as a new one of the same class, its message wrapped in its own)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 10:
+        seen.add(id(current))
+        if isinstance(current, NotImplementedError) and _TASK_PREFIX.match(str(current)):
+            return str(current)
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class _Refuse(importlib.abc.MetaPathFinder):

@@ -213,3 +213,77 @@ def test_the_same_attacks_succeed_without_the_sandbox(
         assert task_scores(results)["1.2"] > 0
     else:
         assert listener and listener[0] == b"leak"
+
+
+# The attacks on limits and processes, replayed inside a TensorFlow submission: HW3's skeleton
+# with the attack in dropout.py, whose Dropout.call runs Scaler.apply (the worker has imported
+# TensorFlow and Keras first, and a spare worker is kept ready beside it).
+TF_ATTACKS = [
+    "fork_repeatedly",
+    "infinite_loop",
+    "kill_the_parent",
+    "memory_in_256mib_steps",
+    "os_exit_zero",
+    "print_a_gigabyte",
+    "setsid_process_outlives_worker",
+    "sleeping_background_thread",
+]
+TF_DROPOUT = """
+
+import keras
+import numpy as np
+
+
+class Dropout(keras.layers.Layer):
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, x, training=False):
+        return Scaler(2.0).apply(np.asarray(x))
+"""
+TF_TEST = """
+import numpy as np
+
+from autograder.harness import graded, submission
+
+dropout = submission("hw3_cnn_tf.dropout")
+
+
+@graded("3.2", points=14)
+def test_dropout_runs():  # the honest Scaler(2.0).apply doubles its input
+    out = dropout.Dropout(0.5)(np.ones((4, 4), dtype="float32"), training=True)
+    assert np.array_equal(out, np.full((4, 4), 2.0))
+"""
+
+
+@pytest.fixture(scope="module")
+def tf_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """HW3 with one public test of 3.2, 10 s per test and 1024 MiB (so the attacks end soon)."""
+    pytest.importorskip("tensorflow")
+    kit = tmp_path_factory.mktemp("tf-kit")
+    kit_root = Path(__file__).resolve().parents[2]
+    for tree in ("solutions", "assignments"):
+        shutil.copytree(kit_root / tree / "hw3_cnn_tf", kit / tree / "hw3_cnn_tf")
+        tests = kit / tree / "hw3_cnn_tf" / "tests"
+        shutil.rmtree(tests)
+        tests.mkdir()
+        (tests / "test_attack.py").write_text(TF_TEST)
+        toml = kit / tree / "hw3_cnn_tf" / "tasks.toml"
+        text = toml.read_text().replace("time_limit = 120.0", "time_limit = 10.0")
+        toml.write_text(text.replace("memory_mb = 4096", "memory_mb = 1024"))
+    return kit
+
+
+@pytest.mark.parametrize("name", TF_ATTACKS)
+def test_attack_inside_a_tensorflow_submission_is_contained(name, tf_kit, tmp_path, monkeypatch):
+    monkeypatch.setenv("AGATTACK_KIT", str(tf_kit))
+    source, _ = ATTACKS[name]
+    student = tmp_path / "student" / "hw3_cnn_tf"
+    student.mkdir(parents=True)
+    (student / "dropout.py").write_text(source + TF_DROPOUT)
+    results = grade(tf_kit, "hw3_cnn_tf", student.parent, tmp_path / "out" / "results.json")
+
+    assert results["score"] == 0 and results["max_score"] == 14, results["output"]
+    assert _leftovers() == []
+    assert _orphan_cgroups() == [], "a cgroup of the worker was left behind"

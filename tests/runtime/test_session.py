@@ -13,6 +13,7 @@ from autograder import harness
 from autograder.runtime.errors import LimitExceeded, StaleObject, SubmissionError, WorkerCrashed
 from autograder.runtime.proxy import SubmissionModule
 from autograder.runtime.session import InProcessSession, WorkerSession
+from autograder.runtime.worker import describe_exception
 
 MODULE = """
 import os, sys, time
@@ -204,3 +205,26 @@ def test_a_spare_worker_preloads_the_framework_so_restarts_are_cheap(tmp_path):
     finally:
         harness.set_session(None)
     assert not Path(session._scratch).exists()
+
+
+def _framework_call(message: str) -> None:
+    """Raise like Keras does for an error in a layer's call: a new exception of the same class
+    whose message wraps the original, raised ``from None``."""
+    try:
+        raise NotImplementedError(message)
+    except NotImplementedError as exc:
+        raise NotImplementedError(
+            f"Exception encountered when calling Layer.call().\n\n\x1b[1m{exc}\x1b[0m"
+        ) from None
+
+
+@pytest.mark.parametrize(
+    "message, stub, shown",
+    [("3.2: write it", True, "3.2: write it"), ("not yet", False, "not yet (in Layer.call())")],
+)
+def test_an_error_rewrapped_by_a_framework_shows_the_original(message, stub, shown):
+    with pytest.raises(NotImplementedError) as info:
+        _framework_call(message)
+    described = describe_exception(info.value)
+    assert described["not_attempted"] is stub
+    assert described["message"] == shown
