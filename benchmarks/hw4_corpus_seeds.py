@@ -1,0 +1,99 @@
+"""HW4: test accuracy of the reference cells on the offline corpus over seeds, and the baselines.
+
+Sets the thresholds of the learning tests of task 4.6 (solutions/hw4_rnn_tf/tests/
+test_training.py and tests/hidden/test_hidden_training.py): the configurations below are the
+tests' (``SentenceClassifier(V, Cell(32, 16, seed=s), seed=s)``, Adam(2e-2), mini-batches of 64,
+T = 16, patience = epochs; 8 epochs for the basic RNN, 3 for the GRU and the LSTM), run in this
+process without the grader. Also prints the dev accuracy after each epoch, seconds per run, and
+with ``--sst`` the SST-2 and SST-5 test accuracy of the reference GRU and LSTM where
+``load_sst`` finds the data. Run from the kit's root::
+
+    .venv/bin/python benchmarks/hw4_corpus_seeds.py [n_seeds] [rnn|gru|lstm ...] [--sst]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from autograder.data import (
+    Vocabulary,
+    accuracy,
+    bigram_baseline,
+    last_word_baseline,
+    load_sentiment_corpus,
+)
+from autograder.data.sst import load_sst
+from autograder.integrations.notebook import use_assignment
+
+use_assignment("hw4_rnn_tf", start=Path(__file__).resolve().parents[1] / "solutions")
+
+from hw4_rnn_tf import cells, classifier, training  # noqa: E402
+
+CONFIG = {"basic RNN": (cells.BasicRNNCell, 8), "GRU": (cells.GRUCell, 3)}
+CONFIG["LSTM"] = (cells.BasicLSTMCell, 3)
+
+
+def run(data, cell_class, epochs: int, seed: int, units=32, dim=16, max_len=16, n_classes=2):
+    """Train one classifier; returns (test accuracy, dev accuracies, seconds)."""
+    tf.random.set_seed(seed)
+    vocab = Vocabulary.build(data.train.sentences)
+    encoded = [vocab.encode(s.sentences, max_len) for s in (data.train, data.dev, data.test)]
+    model = classifier.SentenceClassifier(
+        len(vocab), cell_class(units, dim, seed=seed), n_classes, seed=seed
+    )
+    start = time.perf_counter()
+    history = training.train(
+        model,
+        (*encoded[0], data.train.labels),
+        (*encoded[1], data.dev.labels),
+        epochs=epochs,
+        batch_size=64,
+        learning_rate=2e-2,
+        patience=epochs,
+        seed=seed,
+    )
+    seconds = time.perf_counter() - start
+    test = training.evaluate(model, *encoded[2], data.test.labels)
+    return test, history["dev_accuracy"], seconds
+
+
+def main() -> None:
+    n_seeds = int(next((a for a in sys.argv[1:] if a.isdigit()), 10))
+    data = load_sentiment_corpus()
+    bigram = accuracy(bigram_baseline(data.train, data.test.sentences), data.test.labels)
+    last = accuracy(last_word_baseline(data.train, data.test.sentences), data.test.labels)
+    print(f"baselines on the offline corpus: bigram LR {bigram:.4f}, last word {last:.4f}")
+    only = {a.lower() for a in sys.argv[1:] if a.lower() in ("rnn", "gru", "lstm")}
+    for name, (cell_class, epochs) in CONFIG.items():
+        if only and name.split()[-1].lower() not in only:
+            continue
+        tests = []
+        for seed in range(n_seeds):
+            test, dev, seconds = run(data, cell_class, epochs, seed)
+            tests.append(test)
+            print(f"{name} seed {seed}: test {test:.4f}, dev {np.round(dev, 3)}, {seconds:.1f} s")
+        t = np.array(tests)
+        print(
+            f"{name}, {epochs} epochs, seeds 0..{n_seeds - 1}: "
+            + " ".join(f"{v:.4f}" for v in t)
+            + f"; min {t.min():.4f} mean {t.mean():.4f} std {t.std():.4f}",
+            flush=True,
+        )
+    if "--sst" in sys.argv:
+        for binary in (True, False):
+            sst = load_sst(binary=binary)
+            for name in ("GRU", "LSTM"):
+                test, _, seconds = run(
+                    sst, CONFIG[name][0], 10, 0, units=128, dim=64, max_len=60,
+                    n_classes=len(sst.classes),
+                )  # fmt: skip
+                print(f"SST-{2 if binary else 5} {name}: test {test:.4f} ({seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
