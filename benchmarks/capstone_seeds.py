@@ -1,0 +1,119 @@
+"""Capstone (DeepShape U-Net): masked accuracy and AUROC of the reference over training seeds,
+the nucleotide-only baseline, and seconds per epoch.
+
+Sets the thresholds of the learning tests of task 5.7 (solutions/capstone_unet_deepshape/tests/
+test_learning.py and tests/hidden/test_hidden_learning.py): each run is the tests' own probe
+(``autograder.runtime.probes.deepshape.learn``: UNet(16, 8, 2), DeepShapeLoss alpha 0.1,
+Adam(lr=5e-3), mini-batches of 16, BatchNorm statistics re-estimated after training) on the
+embedded set, the first 480 windows to train and the last 120 to test. Runs go in parallel
+processes of 2 threads each. Run from the kit's root::
+
+    .venv/bin/python benchmarks/capstone_seeds.py --epochs 5 8 --seeds 8 --jobs 2
+    .venv/bin/python benchmarks/capstone_seeds.py --timing 128   # seconds per epoch at L=128
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from autograder.data.rna import folded_rna
+from autograder.integrations.notebook import use_assignment
+from autograder.oracles.deepshape import auroc, masked_accuracy, nucleotide_baseline, one_hot
+from autograder.runtime.probes.deepshape import learn
+
+use_assignment("capstone_unet_deepshape", start=Path(__file__).resolve().parents[1] / "solutions")
+
+from capstone_unet_deepshape import encoding, losses, steps, unet  # noqa: E402
+
+N_TRAIN = 480
+
+
+def run(job: tuple[int, int, str]) -> tuple[int, int, float, float, float]:
+    """(epochs, seed, test accuracy, test AUROC, seconds) of one training run."""
+    epochs, seed, device = job
+    torch.set_num_threads(2)
+    data = folded_rna(600, 64, 0, generate=False)
+    codes = np.stack([one_hot(str(s)) for s in data.sequences])
+    start = time.perf_counter()
+    logits = learn(
+        encoding.pair_image,
+        unet.UNet,
+        losses.DeepShapeLoss,
+        steps.train_step,
+        steps.predict,
+        codes[:N_TRAIN],
+        data.targets[:N_TRAIN],
+        codes[N_TRAIN:],
+        epochs=epochs,
+        seed=seed,
+        device=device,
+    )
+    seconds = time.perf_counter() - start
+    y = data.targets[N_TRAIN:]
+    return epochs, seed, masked_accuracy(logits, y), auroc(logits, y), seconds
+
+
+def seeds(epochs: list[int], n_seeds: int, jobs: int, device: str) -> None:
+    data = folded_rna(600, 64, 0, generate=False)
+    y = data.targets[N_TRAIN:]
+    base = nucleotide_baseline(
+        data.sequences[:N_TRAIN], data.targets[:N_TRAIN], data.sequences[N_TRAIN:]
+    )
+    print(f"baseline: accuracy {masked_accuracy(base, y):.4f}, AUROC {auroc(base, y):.4f}")
+    work = [(e, s, device) for e in epochs for s in range(n_seeds)]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        results = pool.map(run, work)
+    for e in epochs:
+        rows = [r for r in results if r[0] == e]
+        for _, s, acc, auc, sec in rows:
+            print(f"epochs {e} seed {s}: accuracy {acc:.4f} AUROC {auc:.4f} ({sec:.1f} s)")
+        accs = np.array([r[2] for r in rows])
+        aucs = np.array([r[3] for r in rows])
+        print(
+            f"epochs {e}: accuracy min {accs.min():.4f} mean {accs.mean():.4f} std "
+            f"{accs.std():.4f}; AUROC min {aucs.min():.4f} mean {aucs.mean():.4f}; minus the "
+            f"baseline: min {accs.min() - masked_accuracy(base, y):+.4f}"
+        )
+
+
+def timing(length: int, n: int = 256, epochs: int = 2) -> None:
+    """Seconds per epoch of ``n`` random windows of ``length`` (batch 16, 2 threads)."""
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(0)
+    codes = np.stack([one_hot("".join(rng.choice(list("ACGU"), size=length))) for _ in range(n)])
+    targets = np.where(rng.random((n, length)) < 0.5, 1.0, np.nan).astype(np.float32)
+    start = time.perf_counter()
+    learn(
+        encoding.pair_image,
+        unet.UNet,
+        losses.DeepShapeLoss,
+        steps.train_step,
+        steps.predict,
+        codes,
+        targets,
+        codes[:16],
+        epochs=epochs,
+        seed=0,
+    )
+    per = (time.perf_counter() - start) / epochs
+    print(f"L={length}: {per:.1f} s per epoch of {n} windows, {per / n * 1000:.0f} ms a window")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, nargs="+", default=[5, 8])
+    parser.add_argument("--seeds", type=int, default=6)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--timing", type=int, default=0, help="time an epoch at this length")
+    args = parser.parse_args()
+    if args.timing:
+        timing(args.timing)
+    else:
+        seeds(args.epochs, args.seeds, args.jobs, args.device)
