@@ -258,8 +258,9 @@ def learning_accuracy(
 
     The kit's embedded set ``folded_rna(600, 64, 0)``: the first ``n_train`` windows train, the
     rest test. The probe ``deepshape.learn`` trains ``unet_cls(16, 8, 2)`` with
-    ``loss_cls(model, alpha=0.1)``, Adam(lr=3e-3), mini-batches of 16, through the submission's
-    ``pair_image``, ``step`` and ``predict`` (proxies). Accuracy is computed here.
+    ``loss_cls(model, alpha=0.1)``, Adam(lr=5e-3), mini-batches of 16, through the submission's
+    ``pair_image``, ``step`` and ``predict`` (proxies), BatchNorm's statistics re-estimated
+    before predicting. Accuracy is computed here.
 
     Returns:
         (masked test accuracy of the U-Net, masked test accuracy of the nucleotide baseline).

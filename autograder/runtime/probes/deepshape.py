@@ -18,6 +18,7 @@ from torch import nn
 
 __all__ = [
     "call_on_tensor",
+    "cuda_available",
     "learn",
     "load_and_call",
     "load_and_run",
@@ -51,6 +52,11 @@ class ToyDecoder(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.ups[1](torch.tanh(self.ups[0](x)))
         return self.outc(h)[:, 0].mean(dim=2)
+
+
+def cuda_available() -> bool:
+    """Whether PyTorch sees a CUDA device on this side."""
+    return bool(torch.cuda.is_available())
 
 
 def toy_model(seed: int, dtype: torch.dtype = torch.float64) -> ToyDecoder:

@@ -1,14 +1,22 @@
 """Public test of task 5.7: the U-Net learns reactivity beyond what the nucleotide alone tells.
 
 Data: the kit's embedded set (``autograder.data.rna.folded_rna(600, 64, 0)``: 600 random
-sequences of 64 nucleotides folded with ViennaRNA, binarised by percentiles), the first 480 to
-train, the last 120 to test. The baseline predicts the majority label of each nucleotide on the
-training set's known positions: masked accuracy BASELINE on the test windows. The submission's
-``UNet(16, base=8, depth=2)`` is trained EPOCHS epochs with ``DeepShapeLoss(model, alpha=0.1)``,
-Adam(lr=3e-3), mini-batches of 16, through its own ``pair_image``, ``train_step`` and
-``predict``; the grader computes the masked accuracy of its test logits.
+sequences of 64 nucleotides folded with ViennaRNA, binarised by percentiles), the first 480
+windows to train, the last 120 to test. The baseline predicts the majority label of each
+nucleotide on the training set's known positions: masked test accuracy 0.6574. The submission's
+``UNet(16, 8, 2)`` is trained with ``DeepShapeLoss(model, alpha=0.1)``, Adam(lr=5e-3),
+mini-batches of 16, through its own ``pair_image``, ``train_step`` and ``predict``; BatchNorm's
+running statistics are re-estimated over the training windows before ``predict`` (without it,
+their lag after a few fast epochs shifted the logits and the accuracy of 1 seed in 5 fell to the
+baseline while its AUROC stayed). The grader computes the masked accuracy of the test logits.
 
-THRESHOLDS
+The threshold comes from benchmarks/capstone_seeds.py (reference solution, training seeds 0..7,
+8 runs of 2 threads side by side on a 16-core CPU, torch 2.11), masked test accuracy per seed:
+3 epochs 0.7134 0.7152 0.7116 0.7196 0.7036 0.7045 0.7095 0.7068 (min +0.046 over the baseline,
+mean +0.053, std 0.005), too close to the issue's +0.04 for 3 epochs; 5 epochs 0.7149 0.7205
+0.7214 0.7170 0.7262 0.7074 0.7095 0.7205 (min +0.050, mean +0.060, std 0.006). The graded
+run is 5 epochs; its threshold, the baseline + 0.04, is 0.010 below the worst seed and over 3
+standard deviations below the mean. Seed 0 on this machine's CPU (torch 2.13): 0.7176.
 """
 
 from autograder.harness import graded, submission

@@ -1,9 +1,15 @@
 """Hidden tests of task 5.7: a longer training run (``slow``) and the same run on a GPU
-(``gpu``, skipped without CUDA). Thresholds: see the public test_learning.py."""
+(``gpu``, skipped without CUDA), configured as the public test_learning.py.
+
+Thresholds from benchmarks/capstone_seeds.py. 8 epochs on the CPU, seeds 0..7: masked test
+accuracy 0.7435 0.7262 0.7318 0.7262 0.7277 0.7354 0.7339 0.7274 (min +0.069 over the
+baseline 0.6574, mean +0.074, std 0.006); the threshold +0.05 is 0.019 below the worst seed.
+5 epochs on an H100, seeds 0..2: 0.7176 0.7220 0.7188 (min +0.060); the threshold +0.04.
+"""
 
 import pytest
 
-from autograder.harness import graded, submission
+from autograder.harness import graded, probe, submission
 from autograder.oracles.deepshape import learning_accuracy
 from autograder.testing import check, seed_everything
 
@@ -46,6 +52,8 @@ def test_unet_trained_longer_beats_the_baseline_by_more():
 @graded("5.7", points=1, timeout=300)
 def test_unet_learns_on_the_gpu():
     seed_everything(977)
+    if not probe("deepshape.cuda_available"):
+        pytest.skip("the grading worker sees no CUDA device (is the driver outside its view?)")
     accuracy, baseline = learning_accuracy(*submitted(), epochs=5, seed=0, device="cuda")
     check(
         accuracy >= baseline + GPU_MARGIN,
