@@ -6,7 +6,7 @@ test_learning.py and tests/hidden/test_hidden_learning.py): each run is the test
 (``autograder.runtime.probes.deepshape.learn``: UNet(16, 8, 2), DeepShapeLoss alpha 0.1,
 Adam(lr=5e-3), mini-batches of 16, BatchNorm statistics re-estimated after training) on the
 embedded set, the first 480 windows to train and the last 120 to test. Runs go in parallel
-processes of 2 threads each. Run from the kit's root::
+processes (the probe trains on one thread). Run from the kit's root::
 
     .venv/bin/python benchmarks/capstone_seeds.py --epochs 5 8 --seeds 8 --jobs 2
     .venv/bin/python benchmarks/capstone_seeds.py --timing 128   # seconds per epoch at L=128
@@ -37,7 +37,6 @@ N_TRAIN = 480
 def run(job: tuple[int, int, str]) -> tuple[int, int, float, float, float]:
     """(epochs, seed, test accuracy, test AUROC, seconds) of one training run."""
     epochs, seed, device = job
-    torch.set_num_threads(2)
     data = folded_rna(600, 64, 0, generate=False)
     codes = np.stack([one_hot(str(s)) for s in data.sequences])
     start = time.perf_counter()

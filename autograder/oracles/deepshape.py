@@ -185,7 +185,7 @@ def masked_bce(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarr
     k = torch.from_numpy(known)
     loss = F.binary_cross_entropy_with_logits(x[k], torch.from_numpy(targets[known]).double())
     loss.backward()
-    return float(loss), x.grad.numpy()
+    return float(loss.detach()), x.grad.numpy()
 
 
 def symmetry_penalty(h: np.ndarray) -> tuple[float, np.ndarray]:

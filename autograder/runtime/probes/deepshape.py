@@ -281,7 +281,51 @@ def learn(
     """Train ``unet_cls(16, base, depth)`` with Adam and ``loss_cls(model, alpha)`` through the
     submission's ``pair_image`` and ``step``, re-estimate the BatchNorm statistics over the
     training windows (:func:`recalibrate_batchnorm`); return ``predict``'s logits on
-    ``test_codes``."""
+    ``test_codes``. PyTorch runs on one thread meanwhile: on a 2-core machine shared with other
+    work, its two spinning threads made an epoch 7 times slower (8.5 s against 57 s measured)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # two threads on a busy 2-core machine ran 7 times slower than one
+    try:
+        return _learn(
+            pair_image,
+            unet_cls,
+            loss_cls,
+            step,
+            predict,
+            codes,
+            targets,
+            test_codes,
+            epochs,
+            seed,
+            base,
+            depth,
+            alpha,
+            lr,
+            batch_size,
+            device,
+        )
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _learn(
+    pair_image,
+    unet_cls,
+    loss_cls,
+    step,
+    predict,
+    codes,
+    targets,
+    test_codes,
+    epochs,
+    seed,
+    base,
+    depth,
+    alpha,
+    lr,
+    batch_size,
+    device,
+) -> np.ndarray:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = unet_cls(16, base, depth).to(device)
