@@ -1,10 +1,14 @@
-"""Hidden tests of task 5.7: a longer training run (``slow``) and the same run on a GPU
-(``gpu``, skipped without CUDA), configured as the public test_learning.py.
+"""Hidden test of task 5.7: a longer training run, 8 epochs, on a GPU (``slow`` and ``gpu``:
+skipped where the grading worker sees no CUDA device), configured as the public
+test_learning.py otherwise.
 
-Thresholds from benchmarks/capstone_seeds.py. 8 epochs on the CPU, seeds 0..7: masked test
-accuracy 0.7435 0.7262 0.7318 0.7262 0.7277 0.7354 0.7339 0.7274 (min +0.069 over the
-baseline 0.6574, mean +0.074, std 0.006); the threshold +0.05 is 0.019 below the worst seed.
-5 epochs on an H100, seeds 0..2: 0.7176 0.7220 0.7188 (min +0.060); the threshold +0.04.
+On the CPU, 8 more epochs in every full grading (reference, variants, notebook, the 5.7 mutant)
+would add about 2 minutes to the kit's CI on 2 cores, over its budget; on a GPU they take
+seconds. Thresholds from benchmarks/capstone_seeds.py: 8 epochs on the CPU (the probe's one
+thread, torch 2.11), seeds 0..7: masked test accuracy 0.7393 0.7238 0.7321 0.7280 0.7235 0.7384
+0.7357 0.7247 (min +0.066 over the baseline 0.6574, mean +0.073, std 0.006); the threshold
++0.05 is 0.016 below the worst seed. On an H100, 5 epochs, seeds 0..2: 0.7176 0.7220 0.7188
+(min +0.060); 8 epochs were not measured on a GPU.
 """
 
 import pytest
@@ -19,7 +23,6 @@ encoding = submission("capstone_unet_deepshape.encoding")
 unet = submission("capstone_unet_deepshape.unet")
 losses = submission("capstone_unet_deepshape.losses")
 steps = submission("capstone_unet_deepshape.steps")
-GPU_MARGIN = 0.04
 
 
 def submitted() -> tuple:
@@ -37,26 +40,15 @@ SLOW_MARGIN = 0.05
 
 
 @pytest.mark.slow
-@graded("5.7", points=2, timeout=300)
-def test_unet_trained_longer_beats_the_baseline_by_more():
-    seed_everything(976)
-    accuracy, baseline = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1)
-    check(
-        accuracy >= baseline + SLOW_MARGIN,
-        f"masked test accuracy {accuracy:.4f} after {SLOW_EPOCHS} epochs: below the "
-        f"nucleotide-only baseline {baseline:.4f} + {SLOW_MARGIN}",
-    )
-
-
 @pytest.mark.gpu
 @graded("5.7", points=1, timeout=300)
-def test_unet_learns_on_the_gpu():
+def test_unet_trained_8_epochs_on_the_gpu():
     seed_everything(977)
     if not probe("deepshape.cuda_available"):
         pytest.skip("the grading worker sees no CUDA device (is the driver outside its view?)")
-    accuracy, baseline = learning_accuracy(*submitted(), epochs=5, seed=0, device="cuda")
+    accuracy, baseline = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1, device="cuda")
     check(
-        accuracy >= baseline + GPU_MARGIN,
-        f"masked test accuracy {accuracy:.4f} on the GPU: below the nucleotide-only baseline "
-        f"{baseline:.4f} + {GPU_MARGIN}",
+        accuracy >= baseline + SLOW_MARGIN,
+        f"masked test accuracy {accuracy:.4f} after {SLOW_EPOCHS} epochs on the GPU: below the "
+        f"nucleotide-only baseline {baseline:.4f} + {SLOW_MARGIN}",
     )
