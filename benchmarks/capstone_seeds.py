@@ -10,6 +10,16 @@ processes (the probe trains on one thread). Run from the kit's root::
 
     .venv/bin/python benchmarks/capstone_seeds.py --epochs 5 8 --seeds 8 --jobs 2
     .venv/bin/python benchmarks/capstone_seeds.py --timing 128   # seconds per epoch at L=128
+
+Measured (2026-11-27). Baseline on the test windows: masked accuracy 0.6574, AUROC 0.6574 (its
+scores are +-1 and the classes balanced). Reference, seeds 0..7, on a 16-core x86 CPU with 8
+runs side by side, torch 2.11, one thread a run: 5 epochs accuracy 0.7060 to 0.7229 (mean
+0.7161, std 0.0061), AUROC 0.7800 to 0.7965 (mean 0.7916); 8 epochs accuracy 0.7235 to 0.7393
+(mean 0.7307), AUROC 0.7965 to 0.8156 (mean 0.8070); 3 epochs (two threads) accuracy 0.7036 to
+0.7196 (mean 0.7105), AUROC mean 0.7844. On an H100, 5 epochs, seeds 0..2: accuracy 0.7176
+0.7220 0.7188, AUROC 0.7956 0.7978 0.7965. Seconds per epoch of 256 windows at L=128 on the
+development machine's 2-core CPU, shared with other work (load 3): 7.7 to 10.1 s on one thread
+(30 to 40 ms a window), 20.9 s on two; at L=64 2.6 s (10 ms a window).
 """
 
 from __future__ import annotations
