@@ -213,6 +213,9 @@ def release(kit: Path, names: list[str] | None = None, out: Path | None = None) 
     return written
 
 
+_OTHERS_MIN_LENGTH = 24  # lines of another assignment this short coincide by chance
+
+
 def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
     """Lines of the other assignments in this release: their hidden tests anywhere, their
     solution regions unless this assignment shows the line too (a module it provides, or its own
@@ -224,8 +227,8 @@ def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
             continue
         regions, hidden = assignment_secrets(solutions / other)
         theirs = public_lines(solutions / other)
-        leaks += leak_check(staged, hidden, theirs)
-        leaks += leak_check(staged, regions, theirs + own)
+        leaks += leak_check(staged, hidden, theirs, min_length=_OTHERS_MIN_LENGTH)
+        leaks += leak_check(staged, regions, theirs + own, min_length=_OTHERS_MIN_LENGTH)
     return [f"{leak} (from another assignment)" for leak in leaks]
 
 

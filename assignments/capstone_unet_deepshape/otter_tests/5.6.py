@@ -1,0 +1,20 @@
+"""otter-grader test of task 5.6 of capstone_unet_deepshape: Masked accuracy and AUROC (12 points).
+
+Generated from tasks.toml by `autograder release`; edit tasks.toml, not this file. It runs the
+public tests of the task in a separate process, as `autograder check capstone_unet_deepshape --task 5.6`
+does, and fails with the same messages.
+"""
+
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "5.6"
+points = 12
+
+
+@test_case(points=12)
+def task_5_6():
+    from autograder.integrations.otter import assert_task_passes
+
+    assert_task_passes("capstone_unet_deepshape", "5.6")
