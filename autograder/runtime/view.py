@@ -95,11 +95,18 @@ def _editable_folders() -> list[str]:
     return found
 
 
+# Where GPU machines keep the NVIDIA driver's user-space libraries and CUDA (read-only, when
+# /dev/nvidia* exists): without them torch in the worker finds "no NVIDIA driver".
+GPU_PATHS = ("/usr/local/nvidia", "/usr/local/cuda", "/usr/lib/x86_64-linux-gnu/nvidia")
+
+
 def view_paths() -> list[str]:
     """The folders this interpreter needs, mounted read-only in the view (sorted, no nesting).
 
     The interpreter's prefixes, each ``site-packages`` folder on ``sys.path``, the ``autograder``
-    package and editable installs' package folders, and the system folders that exist. A
+    package and editable installs' package folders, the system folders that exist, and on a GPU
+    machine the driver's and CUDA's folders (``GPU_PATHS`` and ``LD_LIBRARY_PATH`` entries under
+    ``/usr`` or ``/opt``). A
     ``sys.path`` entry that is none of these (a checkout added by a ``.pth`` file or
     ``PYTHONPATH``) is left out: it may hold solutions.
     """
@@ -110,6 +117,10 @@ def view_paths() -> list[str]:
     wanted.add(str(Path(__file__).resolve().parents[1]))  # the autograder package
     wanted |= set(_editable_folders())
     wanted |= set(SYSTEM_PATHS)
+    if glob.glob("/dev/nvidia*"):  # a GPU: its driver's and CUDA's libraries, wherever they are
+        wanted |= set(GPU_PATHS)
+        library_path = os.environ.get("LD_LIBRARY_PATH", "").split(":")
+        wanted |= {p for p in library_path if p.startswith(("/usr/", "/opt/"))}
     paths = set()
     for path in wanted:
         if not os.path.exists(path):

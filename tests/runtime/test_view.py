@@ -90,3 +90,18 @@ def test_user_is_refused_when_a_view_folder_is_closed(monkeypatch):
     status = probe_protections()
     assert status["user"].startswith(f"off: {closed} is not readable by other users")
     assert "uid 0 in the read-only view, without capabilities" in status["user"]
+
+
+def test_a_gpu_machine_shows_the_driver_libraries(tmp_path, monkeypatch):
+    from autograder.runtime import view
+
+    driver = tmp_path / "nvidia" / "lib64"
+    driver.mkdir(parents=True)
+    monkeypatch.setattr(view, "GPU_PATHS", (str(tmp_path / "nvidia"),))
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/agtest-missing:/home/student/lib")
+    monkeypatch.setattr(view.glob, "glob", lambda pattern: [])
+    assert str(tmp_path / "nvidia") not in view.view_paths()
+    monkeypatch.setattr(view.glob, "glob", lambda pattern: ["/dev/nvidia0"])
+    paths = view.view_paths()
+    assert str(tmp_path / "nvidia") in paths
+    assert not any(p.startswith("/home/") for p in paths)
