@@ -8,14 +8,13 @@ predictions; test labels never enter the worker through these probes.
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from autograder.data.sentiment import load_sentiment_corpus
 from autograder.data.text import Vocabulary
+from autograder.runtime.probes.keras_tools import tensorboard_scalars
 
 __all__ = ["cell_gradients", "cell_sequence", "set_weights", "train_and_predict"]
 
@@ -137,19 +136,16 @@ def train_and_predict(
         "history": history,
     }
     if log_dir is not None:
-        result["logs"] = {split: _logged(Path(log_dir) / split) for split in ("train", "dev")}
+        result["logs"] = {split: _logged(log_dir, split) for split in ("train", "dev")}
     return result
 
 
-def _logged(folder: Path) -> dict[str, int]:
-    """Scalar tags in the TensorBoard event files below ``folder`` and how often each occurs."""
-    import tensorflow as tf
-
-    counts: Counter = Counter()
-    for path in sorted(folder.rglob("*tfevents*")) if folder.is_dir() else []:
-        for event in tf.compat.v1.train.summary_iterator(str(path)):
-            counts.update(value.tag for value in event.summary.value)
-    return dict(sorted(counts.items()))
+def _logged(log_dir: str, split: str) -> dict[str, int]:
+    """Scalar tags in the TensorBoard event files of ``<log_dir>/<split>`` and how many steps
+    each has (read by ``keras_tools.tensorboard_scalars``, HW3's reader)."""
+    prefix = f"{split}/"
+    scalars = tensorboard_scalars(log_dir)
+    return {tag[len(prefix) :]: len(v) for tag, v in scalars.items() if tag.startswith(prefix)}
 
 
 def cell_sequence(cell: Any, x: np.ndarray, state: Any) -> list:
