@@ -337,11 +337,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     session = current_session()
     state = item.config.stash[_STATE]
-    failed_task = state.pop("failed_task", None)
-    if failed_task is not None and failed_task != item.stash[_STATE]["task"].id:
+    if state.get("failed_task") not in (None, item.stash[_STATE]["task"].id):
+        del state["failed_task"]
         session.restart()  # another task's tests never inherit what a failing task left
-    elif failed_task is not None:
-        state["failed_task"] = failed_task
     if isinstance(session, WorkerSession) and session.budget_used_up():
         raise BudgetExhausted(session.budget or 0)
 
