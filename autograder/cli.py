@@ -17,6 +17,7 @@ from autograder.assignment.paths import (
     find_kit,
 )
 from autograder.assignment.tasks import TasksError
+from autograder.classroom.backends import DaskBackend, LocalBackend
 from autograder.classroom.demo import example_class
 from autograder.classroom.pool import grade_class, score_table
 from autograder.grading.check import check_folder
@@ -194,14 +195,57 @@ def pack_cmd(name: str, path: Path | None, out: Path | None) -> None:
 @click.argument("name")
 @click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("graded"))
-@click.option("--jobs", type=int, default=2, show_default=True)
+@click.option("--jobs", type=int, default=2, show_default=True, help="submissions at once")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="grade on a Dask cluster: its scheduler's address, or 'local' for a LocalCluster",
+)
+@click.option(
+    "--allow-missing",
+    is_flag=True,
+    help="grade even though some graded tests need what this machine lacks (they score 0)",
+)
 @_KIT
-def grade_class_cmd(name: str, submissions: Path, out: Path, jobs: int, kit: Path | None) -> None:
-    """Grade every submission folder or zip in SUBMISSIONS; write results and gradebook.csv."""
+def grade_class_cmd(
+    name: str,
+    submissions: Path,
+    out: Path,
+    jobs: int,
+    dask_address: str | None,
+    allow_missing: bool,
+    kit: Path | None,
+) -> None:
+    """Grade every submission in SUBMISSIONS; write results and gradebook.csv.
+
+    SUBMISSIONS is a folder with a folder or .zip per student, nbgrader's submitted/ folder (or
+    the course above it), or an unzipped Gradescope submissions export. Students whose files and
+    tests are unchanged since their results were written are not graded again, so rerunning
+    after an interrupt finishes the class.
+    """
     kit = kit or find_kit()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stops as Ctrl-C does
+    backend = DaskBackend(dask_address, jobs) if dask_address else LocalBackend(jobs)
     try:
-        results = grade_class(kit, name, submissions, out, jobs=jobs)
-    except GradingError as exc:
+        results = grade_class(
+            kit,
+            name,
+            submissions,
+            out,
+            jobs=jobs,
+            backend=backend,
+            allow_missing=allow_missing,
+            report=lambda line: click.echo(line, err=True),
+        )
+    except KeyboardInterrupt:
+        click.echo(
+            f"autograder: interrupted; finished results are kept in {out} and "
+            f"{out / 'gradebook.csv'}. Run the same command again to grade the rest.",
+            err=True,
+        )
+        sys.exit(130)
+    except (GradingError, TasksError) as exc:
         _fail(str(exc))
     for line in score_table(kit, name, results):
         click.echo(line)
@@ -254,7 +298,15 @@ def demo_cmd(name: str, out: Path, jobs: int, kit: Path | None) -> None:
     if out.exists():
         shutil.rmtree(out)
     example_class(kit, name, out / "submissions")
-    results = grade_class(kit, name, out / "submissions", out / "graded", jobs=jobs)
+    results = grade_class(
+        kit,
+        name,
+        out / "submissions",
+        out / "graded",
+        jobs=jobs,
+        allow_missing=True,  # the example class shows what this machine can grade
+        report=lambda line: click.echo(f"note: {line}"),
+    )
     for line in score_table(kit, name, results):
         click.echo(line)
     click.echo(f"results in {out / 'graded'}; {time.monotonic() - start:.0f} s")

@@ -22,9 +22,18 @@ import pytest
 
 from autograder.runtime.proxy import SubmissionModule
 from autograder.runtime.remote import RemoteObject
+from autograder.runtime.requirements import REQUIREMENTS
 from autograder.runtime.session import current_session, set_session
 
-__all__ = ["current_session", "graded", "probe", "set_session", "submission", "type_name"]
+__all__ = [
+    "current_session",
+    "graded",
+    "probe",
+    "requires",
+    "set_session",
+    "submission",
+    "type_name",
+]
 
 
 def type_name(value: Any) -> str:
@@ -60,6 +69,23 @@ def graded(task: str, points: float, *, timeout: float | None = None) -> Callabl
         return func
 
     return mark
+
+
+def requires(*names: str) -> Callable:
+    """Mark a graded test as needing what not every grading machine has.
+
+    Args:
+        *names: keys of ``autograder.runtime.requirements.REQUIREMENTS``: ``"fashion-mnist"``,
+            ``"sst"``, ``"gpu"``.
+
+    Where one is missing the test is not run: it scores 0 of its points, which stay in the
+    maximum, and its message says what the machine lacks. ``autograder grade-class`` names such
+    tests before it starts and refuses to grade unless told to go on.
+    """
+    for name in names:
+        if name not in REQUIREMENTS:
+            raise ValueError(f"requires(): unknown {name!r} (known: {', '.join(REQUIREMENTS)})")
+    return pytest.mark.requires(*names)
 
 
 def probe(name: str, *args: Any, **kwargs: Any) -> Any:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -37,6 +36,7 @@ from autograder.grading.results import task_table
 from autograder.grading.status import Status
 from autograder.runtime.errors import (
     BudgetExhausted,
+    GradingTimeUsedUp,
     LimitExceeded,
     StaleObject,
     SubmissionError,
@@ -44,6 +44,7 @@ from autograder.runtime.errors import (
 )
 from autograder.runtime.forbidden import message as forbidden_message
 from autograder.runtime.forbidden import scan
+from autograder.runtime.requirements import RequirementMissing, gpu_present, unmet
 from autograder.runtime.sandbox import Limits, SandboxConfig, probe_protections
 from autograder.runtime.session import (
     InProcessSession,
@@ -60,7 +61,9 @@ MARKERS = {
     "hidden": "hidden: a hidden test (never released to students)",
     "time_limit": "time_limit(seconds): the test's wall-clock limit in official grading",
     "slow": "slow: a long test (training on a real data set)",
-    "gpu": "gpu: needs a GPU; skipped when none is present",
+    "gpu": "gpu: needs a GPU (requires('gpu') in a graded test; a kit test is skipped without)",
+    "requires": "requires(*names): what the grading machine must have (fashion-mnist, sst, gpu); "
+    "a graded test whose need is missing is not run and keeps its points in the maximum",
 }
 
 _STATE = pytest.StashKey[dict]()
@@ -106,17 +109,12 @@ def _root_of(config: pytest.Config, folder: Path) -> Path:
     return Path(given).resolve() if given else folder.parent.resolve()
 
 
-def gpu_present() -> bool:
-    """Whether an NVIDIA GPU is visible (without importing a framework)."""
-    return os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi") is not None
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    _skip_gpu_tests(items)
     folders = {item: assignment_of(Path(item.path)) for item in items}
+    _skip_gpu_tests([item for item in items if folders[item] is None])
     used = {f for f in folders.values() if f is not None}
     if not used:
         return
@@ -193,7 +191,12 @@ def _mark_graded(
                 f"of {share:.6g}; choose points that the cases divide exactly"
             )
         limit = item.get_closest_marker("time_limit")
+        try:
+            missing = unmet(needs(item))
+        except ValueError as exc:
+            raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.stash[_STATE] = {
+            "missing": missing,
             "assignment": assignment,
             "task": assignment.task(task_mark.args[0]),
             "points": share,
@@ -201,6 +204,14 @@ def _mark_graded(
             "time_limit": limit.args[0] if limit else assignment.time_limit,
         }
     return has_hidden
+
+
+def needs(item: pytest.Item) -> list[str]:
+    """What a test needs from the grading machine: its ``requires`` markers, and ``gpu``."""
+    names = [n for mark in item.iter_markers("requires") for n in mark.args]
+    if item.get_closest_marker("gpu") is not None:
+        names.append("gpu")
+    return names
 
 
 def _check_points(items: list[pytest.Item], assignments: Any) -> None:
@@ -248,6 +259,7 @@ def _describe(item: pytest.Item) -> dict[str, Any]:
         "title": info["task"].title,
         "points": info["points"],
         "hidden": info["hidden"],
+        "missing": info["missing"],
     }
 
 
@@ -335,6 +347,8 @@ def _start_early(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.stash.get(_STATE, None) is None:
         return
+    if item.stash[_STATE]["missing"]:
+        raise RequirementMissing(item.stash[_STATE]["missing"])
     session = current_session()
     state = item.config.stash[_STATE]
     if state.get("failed_task") not in (None, item.stash[_STATE]["task"].id):
@@ -444,6 +458,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     elif report.failed:
         if call.excinfo is not None and "status" not in record:
             record["restart"] = leaves_doubt(call.excinfo.value)
+            record["cause"] = cause(call.excinfo.value)
             status, message = feedback(call.excinfo.value, info["hidden"])
             if report.when != "call" and status is not Status.NOT_GRADED:
                 message = f"Could not run the test ({report.when}): {message}"
@@ -467,6 +482,7 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
         score=row["points"] if status is Status.PASSED else 0.0,
         message=record.get("message", ""),
         duration=round(record["duration"], 4),
+        cause=record.get("cause", ""),
     )
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)
@@ -475,6 +491,22 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
             current_session().restart()  # what a failing test left behind goes with it
         else:  # ... or goes with it when the next task starts
             item.config.stash[_STATE]["failed_task"] = row["task"]
+
+
+def cause(exc: BaseException) -> str:
+    """What kind of failure ``exc`` is, for class reports: ``time`` (a wall-clock limit or the
+    grading time used up), ``crash`` (the worker ended), ``limit`` (memory, processes, file
+    size), ``missing`` (the grading machine lacks what the test needs), or ``""``."""
+    if isinstance(exc, RequirementMissing):
+        return "missing"
+    if isinstance(exc, (GradingTimeUsedUp, BudgetExhausted)):
+        return "time"
+    if isinstance(exc, WorkerCrashed):
+        return "crash"
+    if isinstance(exc, LimitExceeded):
+        timed = "wall-clock limit" in exc.message or "did not finish within" in exc.message
+        return "time" if timed else "limit"
+    return ""
 
 
 # Exceptions the submission may raise and still leave its process serving requests as usual.
@@ -496,6 +528,8 @@ def leaves_doubt(exc: BaseException) -> bool:
     """
     if isinstance(exc, (LimitExceeded, WorkerCrashed)):
         return True
+    if isinstance(exc, RequirementMissing):
+        return False  # it never reached the worker
     if isinstance(exc, SubmissionError):
         return exc.type_name in _ENDS_IN_DOUBT
     origin = getattr(exc, "_autograder_origin", None)

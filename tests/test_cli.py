@@ -95,8 +95,9 @@ def test_grade_class_writes_gradebook_and_resumes(fixture_kit: Path, tmp_path: P
     assert [(r["student"], r["1.1"], r["1.2"], r["total"], r["status"]) for r in rows] == [
         ("ada", "4", "6", "10", "graded"),
         ("bob", "0", "0", "0", "graded"),
-        ("cat", "", "", "", "error"),
+        ("cat", "", "", "", "unreadable"),
     ]
+    assert "not a readable zip" in rows[2]["reason"]
     assert "not a readable zip" in (tmp_path / "graded" / "cat" / "error.txt").read_text()
     second = _run(args, cwd=tmp_path)
     assert "cached" in second.stdout and second.stdout.count("cached") == 2

@@ -1,10 +1,19 @@
-"""Grade many submissions: a pool of local workers, resumable, one outcome per submission.
+"""Grade many submissions: local workers or a Dask cluster, resumable, one outcome each.
 
-``grade_each`` is the one loop both ``grade_class`` (a folder of submissions) and nbgrader's
-``grade_submitted`` use: a submission whose results.json is newer than every file of it is not
-graded again (``cached``), a failure is written beside its results (``error.txt``), and a callback
-sees each outcome as it comes. Threads are enough for the pool: each grading runs in processes of
-its own. The gradebook is one row a student, one column a task.
+``grade_each`` is the one loop that ``grade_class`` (a folder of submissions) and nbgrader's
+``grade_submitted`` use. For each submission it reads the editable files here, then grades them
+on a backend (``autograder.classroom.backends``: threads on this machine, or a Dask cluster that
+receives the release and the tests with the job) and writes ``<out>/<student>/results.json``
+atomically, recording the SHA-256 of the submission's files and of the kit's grading files. A
+later run takes those results as they are while both fingerprints match (``cached``) and grades
+again when either changed; a submission that cannot be read gets ``error.txt`` instead. An
+interrupt (SIGINT, SIGTERM) stops the gradings under way, keeps every finished one and writes the
+gradebook; rerunning finishes the class.
+
+Each submission ends with a status: ``graded``, ``timed_out`` (a test hit its wall-clock limit
+or the submission its grading time), ``crashed`` (the worker ended, or a memory, process or file
+limit was hit), ``unreadable`` (a bad zip, no editable file), or ``interrupted``. The gradebook
+has one row a student, one column a task, the status and its reason.
 """
 
 from __future__ import annotations
@@ -13,24 +22,28 @@ import csv
 import json
 import os
 import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from autograder.assignment.paths import assignment_paths
+from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.classroom.backends import Backend, LocalBackend
+from autograder.classroom.inputs import find_submissions
+from autograder.grading.bundle import files_fingerprint, kit_fingerprint
 from autograder.grading.errors import GradingError
-from autograder.grading.grade import grade
+from autograder.grading.intake import IntakeError, collect_editable
+from autograder.grading.requirements import describe_unavailable, unavailable
 from autograder.grading.results import task_scores
 
 __all__ = [
     "ClassResult",
+    "MissingRequirements",
     "Outcome",
+    "classify",
     "grade_class",
     "grade_each",
     "score_table",
@@ -42,8 +55,10 @@ class Outcome(str, Enum):
     """What happened to one submission."""
 
     GRADED = "graded"
-    CACHED = "cached"  # its results were newer than the submission: not graded again
-    ERROR = "error"  # it could not be graded (unreadable, no editable file)
+    TIMED_OUT = "timed_out"  # a test hit its time limit, or the submission its grading time
+    CRASHED = "crashed"  # the worker ended, or hit its memory, process or file-size limit
+    UNREADABLE = "unreadable"  # a bad zip, no editable file: not graded
+    INTERRUPTED = "interrupted"  # the class run was interrupted first: graded on the next run
 
 
 @dataclass(frozen=True)
@@ -51,11 +66,12 @@ class ClassResult:
     """The outcome for one student.
 
     Attributes:
-        student: the entry's name (without ``.zip``).
+        student: the student's name.
         status: the outcome.
         results: the results.json content, or None.
-        message: why grading failed.
+        message: why it is not ``graded`` (the first such test's message, or the read error).
         seconds: how long it took.
+        cached: the results were already there for the same files and tests.
     """
 
     student: str
@@ -63,12 +79,51 @@ class ClassResult:
     results: dict[str, Any] | None
     message: str = ""
     seconds: float = 0.0
+    cached: bool = False
 
 
-def _newest(path: Path) -> float:
-    if path.is_file():
-        return path.stat().st_mtime
-    return max([path.stat().st_mtime] + [p.stat().st_mtime for p in path.rglob("*")])
+class MissingRequirements(GradingError):
+    """Some graded tests need what this machine lacks; grading would cost every student."""
+
+
+_CAUSES = {"crash": Outcome.CRASHED, "limit": Outcome.CRASHED, "time": Outcome.TIMED_OUT}
+
+
+def classify(results: dict[str, Any]) -> tuple[Outcome, str]:
+    """A graded submission's status and reason, from its tests' failure causes: a crash or a
+    limit before a time-out, since a crash may also end the tests after it."""
+    if results.get("extra_data", {}).get("interrupted"):
+        return Outcome.INTERRUPTED, "the class run was interrupted"
+    for wanted in (Outcome.CRASHED, Outcome.TIMED_OUT):
+        hits = [
+            t
+            for t in results.get("tests", [])
+            if _CAUSES.get(t.get("extra_data", {}).get("cause", "")) is wanted
+        ]
+        if hits:
+            first = hits[0]["output"].splitlines()[0] if hits[0]["output"] else ""
+            many = f" (and {len(hits) - 1} more tests)" if len(hits) > 1 else ""
+            return wanted, f"{hits[0]['number']}: {first}{many}"
+    return Outcome.GRADED, ""
+
+
+def _cached(target: Path, fingerprints: dict[str, str]) -> dict[str, Any] | None:
+    """The results at ``target`` when they are complete and for these fingerprints."""
+    try:
+        results = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    extra = results.get("extra_data", {}) if isinstance(results, dict) else {}
+    if extra.get("interrupted") or extra.get("fingerprints") != fingerprints:
+        return None
+    return results
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def grade_each(
@@ -79,6 +134,7 @@ def grade_each(
     *,
     jobs: int = 2,
     on_result: Callable[[ClassResult, int], None] | None = None,
+    backend: Backend | None = None,
 ) -> list[ClassResult]:
     """Grade each ``(student, submission)`` into ``out/<student>/results.json``.
 
@@ -87,85 +143,184 @@ def grade_each(
         name: the assignment.
         entries: the students and their submissions (folders or zips).
         out: where results go.
-        jobs: submissions graded at once.
+        jobs: submissions graded at once (local backend).
         on_result: called (under a lock) with each result and how many are done so far.
+        backend: where gradings run; threads on this machine by default.
 
     Returns:
-        One result per student, sorted by name.
+        One result per student, sorted by name. On an interrupt, the students not graded yet
+        have status ``interrupted`` and ``KeyboardInterrupt`` is raised after ``on_result``
+        saw them; the caller writes the gradebook.
     """
-    lock, done = threading.Lock(), [0]
+    try:
+        assignment = assignment_paths(kit, name).assignment
+    except AssignmentError as exc:
+        raise GradingError(str(exc)) from None
+    tests_print = kit_fingerprint(kit, name)
+    backend = backend or LocalBackend(jobs)
+    lock, done, results = threading.Lock(), [0], {}
 
-    def one(student: str, path: Path) -> ClassResult:
-        target = out / student / "results.json"
-        start = time.monotonic()
-        if target.is_file() and target.stat().st_mtime >= _newest(path):
-            results = json.loads(target.read_text(encoding="utf-8"))
-            result = ClassResult(student, Outcome.CACHED, results)
-        else:
-            try:
-                results = grade(kit, name, path, target)
-                result = ClassResult(student, Outcome.GRADED, results)
-            except GradingError as exc:
-                (out / student).mkdir(parents=True, exist_ok=True)
-                (out / student / "error.txt").write_text(str(exc) + "\n", encoding="utf-8")
-                result = ClassResult(student, Outcome.ERROR, None, str(exc))
-        result = ClassResult(**{**result.__dict__, "seconds": time.monotonic() - start})
+    def finish(result: ClassResult) -> None:
         with lock:
+            results[result.student] = result
             done[0] += 1
             if on_result is not None:
                 on_result(result, done[0])
-        return result
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(one, s, p) for s, p in entries]
-        return sorted((f.result() for f in as_completed(futures)), key=lambda r: r.student)
+    def unreadable(student: str, message: str) -> ClassResult:
+        (out / student).mkdir(parents=True, exist_ok=True)
+        (out / student / "error.txt").write_text(message + "\n", encoding="utf-8")
+        (out / student / "results.json").unlink(missing_ok=True)
+        return ClassResult(student, Outcome.UNREADABLE, None, message)
 
-
-def _students(folder: Path) -> list[tuple[str, Path]]:
-    entries = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    pending = []
+    for student, path in entries:
+        try:
+            files, notes = collect_editable(path, assignment)
+        except IntakeError as exc:
+            finish(unreadable(student, str(exc)))
             continue
-        if path.is_dir() or path.suffix == ".zip":
-            entries.append((path.stem if path.suffix == ".zip" else path.name, path))
-    return entries
+        prints = {"submission": files_fingerprint(files), "tests": tests_print}
+        cached = _cached(out / student / "results.json", prints)
+        if cached is not None:
+            status, why = classify(cached)
+            finish(ClassResult(student, status, cached, why, cached=True))
+            continue
+        pending.append((student, files, notes, prints))
+
+    def collect(student: str, outcome: dict[str, Any]) -> None:
+        seconds = outcome.get("seconds", 0.0)
+        if "error" in outcome:  # the tests could not run on it (not the submission's fault)
+            (out / student).mkdir(parents=True, exist_ok=True)
+            (out / student / "error.txt").write_text(outcome["error"] + "\n", encoding="utf-8")
+            result = ClassResult(student, Outcome.CRASHED, None, outcome["error"])
+        elif "results" not in outcome:
+            result = ClassResult(student, Outcome.INTERRUPTED, None, "not graded yet")
+        else:
+            graded = outcome["results"]
+            status, why = classify(graded)
+            if status is not Outcome.INTERRUPTED:
+                _write_json(out / student / "results.json", graded)
+                (out / student / "error.txt").unlink(missing_ok=True)
+            result = ClassResult(student, status, graded, why)
+        finish(replace(result, seconds=seconds))
+
+    jobs_list = [
+        (student, (name, files, notes, {"fingerprints": prints}))
+        for student, files, notes, prints in pending
+    ]
+    try:
+        backend.run(kit, name, jobs_list, collect)
+    except KeyboardInterrupt:
+        for student, _ in jobs_list:
+            if student not in results:
+                finish(ClassResult(student, Outcome.INTERRUPTED, None, "not graded yet"))
+        raise
+    return sorted(results.values(), key=lambda r: r.student)
 
 
 def grade_class(
-    kit: Path, name: str, submissions: Path, out: Path, *, jobs: int = 2, progress: bool = True
+    kit: Path,
+    name: str,
+    submissions: Path,
+    out: Path,
+    *,
+    jobs: int = 2,
+    progress: bool = True,
+    backend: Backend | None = None,
+    allow_missing: bool = False,
+    report: Callable[[str], None] | None = None,
 ) -> list[ClassResult]:
-    """Grade every submission in ``submissions``; write results and the gradebook to ``out``."""
-    students = _students(submissions)
-    if not students:
-        raise GradingError(f"no submissions (folders or .zip files) in {submissions}")
+    """Grade every submission in ``submissions`` (any layout of ``find_submissions``); write
+    results and the gradebook to ``out``.
+
+    Args:
+        allow_missing: grade even though some graded tests need what this machine lacks (they
+            score 0 for everyone, their points stay in the maximum).
+        report: told, before grading, of such tests when ``allow_missing`` is set.
+
+    Raises:
+        MissingRequirements: some graded tests need what this machine lacks.
+        KeyboardInterrupt: interrupted; the finished results and the gradebook are written.
+    """
+    students = [(s.student, s.path) for s in find_submissions(submissions, name)]
+    lacking = unavailable(kit, name)
+    if lacking:
+        lines = describe_unavailable(name, lacking)
+        if not allow_missing:
+            raise MissingRequirements(
+                "\n".join(
+                    [*lines, "Install what is missing, or pass --allow-missing to grade anyway."]
+                )
+            )
+        if report is not None:
+            for line in lines:
+                report(line)
     out.mkdir(parents=True, exist_ok=True)
     bar = None
+    counts: dict[str, int] = {}
     if progress:
         bar = tqdm(total=len(students), desc=f"grading {name}", unit="submission")
-    results = grade_each(
-        kit, name, students, out, jobs=jobs, on_result=(lambda r, n: bar.update(1)) if bar else None
-    )
+
+    def seen(result: ClassResult, done: int) -> None:
+        if bar is not None:
+            key = "cached" if result.cached else result.status.value
+            counts[key] = counts.get(key, 0) + 1
+            bar.set_postfix(counts, refresh=False)
+            bar.update(1)
+
+    try:
+        results = grade_each(kit, name, students, out, jobs=jobs, on_result=seen, backend=backend)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        graded = [r for r in _all_results(out, students) if r is not None]
+        write_gradebook(kit, name, graded, out / "gradebook.csv")
+        raise
     if bar is not None:
         bar.close()
     write_gradebook(kit, name, results, out / "gradebook.csv")
     return results
 
 
+def _all_results(out: Path, students: list[tuple[str, Path]]) -> list[ClassResult | None]:
+    """What ``out`` holds for each student after an interrupt (for the gradebook)."""
+    found: list[ClassResult | None] = []
+    for student, _ in students:
+        target, error = out / student / "results.json", out / student / "error.txt"
+        if target.is_file():
+            try:
+                results = json.loads(target.read_text(encoding="utf-8"))
+            except ValueError:
+                results = None
+            if results is not None:
+                status, why = classify(results)
+                found.append(ClassResult(student, status, results, why))
+                continue
+        if error.is_file():
+            message = error.read_text(encoding="utf-8").strip()
+            found.append(ClassResult(student, Outcome.UNREADABLE, None, message))
+        else:
+            found.append(ClassResult(student, Outcome.INTERRUPTED, None, "not graded yet"))
+    return found
+
+
 def write_gradebook(kit: Path, name: str, results: list[ClassResult], path: Path) -> None:
-    """One row a student, one column a task, then the total and the status."""
+    """One row a student, one column a task, then the total, the status and its reason."""
     tasks = [t.id for t in assignment_paths(kit, name).assignment.tasks]
     tmp = path.with_suffix(".part")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", *tasks, "total", "max_score", "status"])
-        for r in results:
+        writer.writerow(["student", *tasks, "total", "max_score", "status", "reason"])
+        for r in sorted(results, key=lambda r: r.student):
             if r.results is None:
-                writer.writerow([r.student, *[""] * len(tasks), "", "", r.status.value])
+                writer.writerow([r.student, *[""] * len(tasks), "", "", r.status.value, r.message])
                 continue
             scores = task_scores(r.results)
             writer.writerow(
                 [r.student, *[f"{scores.get(t, 0.0):g}" for t in tasks]]
                 + [f"{r.results['score']:g}", f"{r.results['max_score']:g}", r.status.value]
+                + [r.message]
             )
     os.replace(tmp, path)
 
@@ -177,13 +332,14 @@ def score_table(kit: Path, name: str, results: list[ClassResult]) -> list[str]:
     head = f"{'student':<{width}} " + " ".join(f"{t:>5}" for t in tasks) + "   total  status"
     lines = [head, "-" * len(head)]
     for r in results:
+        status = r.status.value + (" (cached)" if r.cached else "")
         if r.results is None:
             lines.append(
-                f"{r.student:<{width}} {'':>{6 * len(tasks)}}  {'':>6}  error: {r.message}"
+                f"{r.student:<{width}} {'':>{6 * len(tasks)}}  {'':>6}  {status}: {r.message}"
             )
             continue
         scores = task_scores(r.results)
         cells = " ".join(f"{scores.get(t, 0.0):>5g}" for t in tasks)
         total = f"{r.results['score']:g}/{r.results['max_score']:g}"
-        lines.append(f"{r.student:<{width}} {cells} {total:>8}  {r.status.value}")
+        lines.append(f"{r.student:<{width}} {cells} {total:>8}  {status}")
     return lines

@@ -20,6 +20,7 @@ __all__ = [
     "REGISTRY",
     "ChecksumError",
     "DatasetNotFound",
+    "idx_dataset_missing",
     "IdxDataset",
     "default_cache_dir",
     "load_fashion_mnist",
@@ -197,6 +198,21 @@ def _not_found(info: IdxDataset, missing: list[str], folder: Path, reason: str =
     if info.install_hint:
         lines.append(info.install_hint)
     return "\n".join(lines)
+
+
+def idx_dataset_missing(key: str, cache_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """Why data set ``key`` (a :data:`REGISTRY` key) cannot be loaded without a download, or
+    None when all its files are there. Only looks for the files (no checksum, no reading)."""
+    info = REGISTRY[key]
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(key)
+    missing = [
+        name
+        for name in _FILES.values()
+        if not any(
+            (d / n).is_file() for d in (folder, *info.system_dirs) for n in (name, f"{name}.gz")
+        )
+    ]
+    return _not_found(info, missing, folder) if missing else None
 
 
 def _stratified_first(y: np.ndarray, n: int) -> np.ndarray:

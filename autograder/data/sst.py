@@ -35,6 +35,7 @@ __all__ = [
     "load_sst",
     "parse_tree",
     "read_sst_file",
+    "sst_missing",
 ]
 
 SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
@@ -181,6 +182,16 @@ def _extract(archive: Path, folder: Path) -> None:
             data = zf.read(f"trees/{split}.txt")
             (folder / "trees").mkdir(parents=True, exist_ok=True)
             (folder / "trees" / f"{split}.txt").write_bytes(data)
+
+
+def sst_missing(cache_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """Why the SST cannot be loaded without a download, or None when its trees or its archive
+    are there (not read or checked)."""
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir("sst")
+    trees = all((folder / "trees" / f"{s}.txt").is_file() for s in SPLITS)
+    if trees or (folder / "trainDevTestTrees_PTB.zip").is_file():
+        return None
+    return _not_found(folder)
 
 
 def load_sst(

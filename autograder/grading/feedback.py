@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from autograder.grading.status import Status
 from autograder.runtime.errors import BudgetExhausted, StaleObject, SubmissionError
+from autograder.runtime.requirements import RequirementMissing
 from autograder.testing import CheckFailed
 
 __all__ = ["feedback"]
@@ -22,7 +23,7 @@ def feedback(exc: BaseException, hidden: bool) -> tuple[Status, str]:
         exc = SubmissionError(
             origin["type"], origin["message"], origin["where"], origin["not_attempted"]
         )
-    if isinstance(exc, BudgetExhausted):
+    if isinstance(exc, (BudgetExhausted, RequirementMissing)):
         return Status.NOT_GRADED, str(exc)
     if isinstance(exc, CheckFailed):
         shown = exc.summary if hidden or not exc.detail else f"{exc.summary}\n{exc.detail}"

@@ -37,6 +37,8 @@ def grade(
     mode: str = "proxied",
     sandbox: bool = True,
     worker_user: str = "nobody",
+    collected: tuple[dict[str, bytes], list[str]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Grade one submission and write Gradescope's results.json to ``out``.
 
@@ -44,15 +46,21 @@ def grade(
     allowlist view (``autograder.runtime.view``) the worker sees neither ``out`` nor any other
     submission.
 
+    Args:
+        collected: the submission's editable files and intake notes, already read (then
+            ``source`` only names it).
+        extra: added to ``extra_data`` (class grading records what was graded).
+
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.
     """
     start = time.monotonic()
     try:
         paths = assignment_paths(kit, name)
-        files, notes = collect_editable(source, paths.assignment)
+        files, notes = collected or collect_editable(source, paths.assignment)
     except (AssignmentError, IntakeError) as exc:
         raise GradingError(str(exc)) from None
+    notes = list(notes)
     tests_dir = (paths.solution or paths.release) / "tests"
     with tempfile.TemporaryDirectory(prefix="ag-grade-") as tmp:
         root = prepare_workspace(paths.release, files, Path(tmp) / "submission")
@@ -72,6 +80,7 @@ def grade(
     results = gradescope_results(
         run.rows, paths.assignment, time.monotonic() - start, run.protections
     )
+    results["extra_data"].update(extra or {}, interrupted=run.interrupted)
     off = {k: v for k, v in run.protections.items() if v.startswith("off")}
     if off:
         listed = "; ".join(f"{k} {v}" for k, v in off.items())

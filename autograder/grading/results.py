@@ -103,6 +103,11 @@ def gradescope_results(
                 "status": "passed" if status in (Status.PASSED, Status.SKIPPED) else "failed",
                 "output": output,
                 "visibility": "after_published" if row["hidden"] else "visible",
+                "extra_data": {
+                    "status": status.value,
+                    "duration": round(row.get("duration", 0.0), 3),
+                    "cause": row.get("cause", ""),
+                },
             }
         )
     return {

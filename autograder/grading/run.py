@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,26 @@ from autograder.grading.results import import_note
 from autograder.grading.status import Status
 from autograder.runtime.sandbox import remove_cgroups
 
-__all__ = ["Run", "pytest_command", "read_events", "run_tests"]
+__all__ = ["Run", "pytest_command", "read_events", "run_tests", "stop_all"]
+
+_RUNNING: set[subprocess.Popen] = set()  # the pytest processes of this process's gradings
+_STOPPED: set[int] = set()  # the pids that stop_all ended
+_LOCK = threading.Lock()
+
+
+def stop_all() -> int:
+    """End every grading this process is running (from any thread), as an interrupt would: their
+    tests not finished are "not graded" and ``grade`` raises ``GradingInterrupted``. Returns how
+    many were running."""
+    with _LOCK:
+        running = list(_RUNNING)
+        _STOPPED.update(p.pid for p in running)
+    for proc in running:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(running)
 
 
 @dataclass
@@ -57,8 +77,10 @@ def pytest_command(
     sandbox: bool,
     worker_user: str,
     slow_import: str,
+    collect_only: bool = False,
 ) -> list[str]:
-    """The pytest command line that grades ``root`` with the tests in ``tests``."""
+    """The pytest command line that grades ``root`` with the tests in ``tests`` (or only collects
+    them)."""
     ini = results.with_suffix(".ini")
     ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "pytest", str(tests), "-c", str(ini)]
@@ -71,6 +93,8 @@ def pytest_command(
         cmd.append("--public-only")
     cmd += ["--sandbox", "on" if sandbox else "off", "--worker-user", worker_user]
     cmd += ["--slow-import", slow_import]
+    if collect_only:
+        cmd.append("--collect-only")
     if _shows_waiting(cmd):  # a slow import's message reaches the student's terminal
         cmd.append("--capture=sys")
     return cmd
@@ -95,8 +119,14 @@ def _run(cmd: list[str], timeout: float | None) -> tuple[str, bool, str]:
         env=env,
         start_new_session=True,
     )
+    with _LOCK:
+        _RUNNING.add(proc)
     try:
         log, _ = proc.communicate(timeout=timeout)
+        with _LOCK:
+            stopped = proc.pid in _STOPPED
+        if stopped:
+            return log, True, "Not graded: grading was interrupted before this test ran"
         return log, False, "Not graded: grading stopped before this test ran"
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -108,6 +138,9 @@ def _run(cmd: list[str], timeout: float | None) -> tuple[str, bool, str]:
         log, _ = proc.communicate()
         return log, True, "Not graded: grading was interrupted before this test ran"
     finally:
+        with _LOCK:
+            _RUNNING.discard(proc)
+            _STOPPED.discard(proc.pid)
         remove_cgroups(proc.pid)  # its workers' groups, if it could not remove them itself
 
 
@@ -192,6 +225,9 @@ def run_tests(
     for test in run.collected:
         if test["nodeid"] not in finished:
             unfinished = {"status": Status.NOT_GRADED.value, "score": 0.0, "duration": 0.0}
+            unfinished["cause"] = (
+                "interrupted" if interrupted else "time" if "limit" in reason else "crash"
+            )
             run.rows.append(dict(test, event="test", message=reason, **unfinished))
     order = {t["nodeid"]: i for i, t in enumerate(run.collected)}
     run.rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))

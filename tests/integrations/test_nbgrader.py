@@ -194,7 +194,7 @@ def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, 
         ("bob", "0", "0"),
     ]
     again = grade_submitted(fixture_kit, course, "fx_ops", students=("bob",))
-    assert [(r.student, r.status) for r in again] == [("bob", "cached")]
+    assert [(r.student, r.status, r.cached) for r in again] == [("bob", "graded", True)]
 
 
 def test_cli_errors_are_clear(fixture_kit: Path, tmp_path: Path):

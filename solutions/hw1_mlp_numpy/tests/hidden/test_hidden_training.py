@@ -11,8 +11,8 @@ split seed 0; Fashion-MNIST subset (10000, 2000): seeds 0..4):
 import numpy as np
 import pytest
 
-from autograder.data import DatasetNotFound, load_digits_split, load_fashion_mnist, standardised
-from autograder.harness import graded, submission
+from autograder.data import load_digits_split, load_fashion_mnist, standardised
+from autograder.harness import graded, requires, submission
 from autograder.testing import check, seed_everything
 
 pytestmark = pytest.mark.hidden
@@ -64,12 +64,10 @@ def test_digits_accuracy_other_setups(setup):
 
 
 @pytest.mark.slow
+@requires("fashion-mnist")
 @graded("1.9", points=1, timeout=120.0)
 def test_fashion_mnist_subset_accuracy(record_property):
-    try:
-        split = load_fashion_mnist(subset=(10000, 2000))
-    except DatasetNotFound as exc:
-        pytest.skip(f"Fashion-MNIST is not installed: {str(exc).splitlines()[0]}")
+    split = load_fashion_mnist(subset=(10000, 2000))
     seed_everything(71)
     net = training.build_mlp([784, 128, 10], "relu", seed=0)
     solver.train(

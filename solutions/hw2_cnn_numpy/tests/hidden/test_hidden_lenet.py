@@ -9,8 +9,8 @@ Fashion-MNIST subset (4000 train, 1000 test), LeNet on 28x28, Adam(2e-3), 2 epoc
 import numpy as np
 import pytest
 
-from autograder.data import DatasetNotFound, load_fashion_mnist
-from autograder.harness import graded, submission
+from autograder.data import load_fashion_mnist
+from autograder.harness import graded, requires, submission
 from autograder.oracles.pytorch import lenet_forward
 from autograder.testing import assert_close, check, seed_everything
 
@@ -58,12 +58,10 @@ def test_lenet_overfits_a_tiny_batch():
 
 
 @pytest.mark.slow
+@requires("fashion-mnist")
 @graded("2.8", points=1, timeout=120.0)
 def test_lenet_fashion_mnist_subset_accuracy():
-    try:
-        split = load_fashion_mnist(subset=(4000, 1000))
-    except DatasetNotFound as exc:
-        pytest.skip(f"Fashion-MNIST is not installed: {str(exc).splitlines()[0]}")
+    split = load_fashion_mnist(subset=(4000, 1000))
     seed_everything(352)
     net = lenet.build_lenet(image_size=28, seed=0)
     solver.train(

@@ -13,8 +13,7 @@ The Fashion-MNIST subset (6000 train, 1000 test, 3 epochs, patience 2, ``--fashi
 import numpy as np
 import pytest
 
-from autograder.data import DatasetNotFound, load_fashion_mnist
-from autograder.harness import graded, probe, submission
+from autograder.harness import graded, probe, requires, submission
 from autograder.testing import check, seed_everything
 
 training = submission("hw3_cnn_tf.training")
@@ -42,11 +41,8 @@ def test_training_reaches_the_digits_threshold():
 
 @graded("3.5", points=2)
 @pytest.mark.slow
+@requires("fashion-mnist")
 def test_training_on_a_fashion_mnist_subset():
-    try:
-        load_fashion_mnist(subset=(10, 10))
-    except DatasetNotFound:
-        pytest.skip("Fashion-MNIST is not installed on this machine")
     seed_everything(3054)
     fashion = data.load_fashion_images(subset=(6000, 1000))
     model = probe("keras_tools.kit_cnn", (28, 28, 1), 10, 0)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from autograder import harness
-from autograder.data import DatasetNotFound, Vocabulary, bigram_baseline, load_sentiment_corpus
+from autograder.data import Vocabulary, bigram_baseline, load_sentiment_corpus
 from autograder.data.sst import load_sst
-from autograder.harness import graded, submission
+from autograder.harness import graded, requires, submission
 from autograder.testing import check, seed_everything
 
 pytestmark = pytest.mark.hidden
@@ -69,6 +69,7 @@ SST2_THRESHOLD = 0.70
 
 
 @pytest.mark.slow
+@requires("sst")
 @graded("4.6", points=1, timeout=400.0)
 def test_lstm_on_sst2():
     """SST-2 (sentence level, neutral dropped), LSTM(64) on 32-dimensional embeddings learnt from
@@ -80,12 +81,7 @@ def test_lstm_on_sst2():
     ``python benchmarks/hw4_corpus_seeds.py --sst`` where the data are present and set it from
     that, as for the other thresholds.
     """
-    try:
-        data = load_sst(binary=True)
-    except DatasetNotFound as exc:
-        pytest.skip(
-            f"the Stanford Sentiment Treebank is not in the cache: {str(exc).splitlines()[0]}"
-        )
+    data = load_sst(binary=True)
     seed_everything(492)
     vocab = Vocabulary.build(data.train.sentences)
     train_ids, train_mask = vocab.encode(data.train.sentences, 40)

@@ -1,0 +1,165 @@
+"""Where a class's gradings run: threads on this machine, or the workers of a Dask cluster.
+
+Both run ``grade_files`` on each submission's editable files (already read by the caller) and
+hand back a plain dict, so the results are the same wherever they were computed. A Dask worker
+needs the ``autograder`` package and nothing else: the release and the tests travel with the job
+(``autograder.grading.bundle``, sent once to every worker) and each submission's files with its
+task. Dask's workers are daemonic processes, which may not start children with
+``multiprocessing``; grading starts its processes with ``subprocess``, which they may.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from autograder.grading.bundle import pack, unpack
+from autograder.grading.errors import GradingError, GradingInterrupted
+from autograder.grading.grade import grade
+from autograder.grading.run import stop_all
+
+__all__ = ["Backend", "DaskBackend", "LocalBackend", "grade_files", "grade_packed"]
+
+Job = tuple[str, tuple[Any, ...]]  # (student, (name, files, notes, extra))
+Collect = Callable[[str, dict[str, Any]], None]
+
+
+class Backend(Protocol):
+    """Runs ``grade_files`` for each job and hands each outcome to ``collect`` as it comes."""
+
+    def run(self, kit: Path, name: str, jobs: list[Job], collect: Collect) -> None: ...
+
+
+def grade_files(
+    kit: Path, name: str, files: dict[str, bytes], notes: list[str], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """Grade one submission's editable files.
+
+    Returns:
+        ``{"results": results.json's content, "seconds": s}``; ``{"seconds": s}`` alone when
+        grading was interrupted before any test ran; ``{"error": why, ...}`` when the tests
+        could not run.
+    """
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ag-class-") as tmp:
+        target = Path(tmp) / "results.json"
+        try:
+            results = grade(
+                kit, name, Path(tmp) / "submission", target, collected=(files, notes), extra=extra
+            )
+        except GradingInterrupted:
+            results = json.loads(target.read_text(encoding="utf-8"))
+        except GradingError as exc:
+            return {"error": str(exc), "seconds": time.monotonic() - start}
+        except KeyboardInterrupt:
+            return {"seconds": time.monotonic() - start}
+    return {"results": results, "seconds": time.monotonic() - start}
+
+
+class LocalBackend:
+    """``jobs`` gradings at once in threads of this process (each grading runs in processes of
+    its own, so threads are enough)."""
+
+    def __init__(self, jobs: int = 2) -> None:
+        self.jobs = max(1, jobs)
+
+    def run(self, kit: Path, name: str, jobs: list[Job], collect: Collect) -> None:
+        pool = ThreadPoolExecutor(max_workers=self.jobs)
+        futures = {pool.submit(grade_files, kit, *args): student for student, args in jobs}
+        try:
+            for future in as_completed(futures):
+                collect(futures[future], future.result())
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            while not all(f.done() for f in futures):  # end the gradings under way
+                stop_all()
+                time.sleep(0.1)
+            for future, student in futures.items():
+                if not future.cancelled() and future.exception() is None:
+                    collect(student, future.result())
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+
+_UNPACKED: dict[str, Path] = {}
+
+
+def grade_packed(
+    bundle: bytes, digest: str, name: str, files: dict[str, bytes], notes: list[str], extra: dict
+) -> dict[str, Any]:
+    """``grade_files`` on a Dask worker: the kit comes as an archive of ``bundle.pack``,
+    unpacked once per worker process."""
+    kit = _UNPACKED.get(digest)
+    if kit is None:
+        kit = unpack(bundle, Path(tempfile.mkdtemp(prefix="ag-kit-")))
+        atexit.register(shutil.rmtree, kit, True)
+        _UNPACKED[digest] = kit
+    return grade_files(kit, name, files, notes, extra)
+
+
+class DaskBackend:
+    """The gradings as tasks of a Dask cluster: ``address`` of its scheduler
+    (``tcp://host:8786``), or ``local`` for a ``LocalCluster`` of ``jobs`` single-threaded
+    worker processes on this machine."""
+
+    def __init__(self, address: str, jobs: int = 2) -> None:
+        self.address = address
+        self.jobs = max(1, jobs)
+
+    @contextmanager
+    def client(self) -> Iterator[Any]:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise GradingError(
+                "--dask needs Dask's distributed package: pip install 'dlkit-autograder[class]'"
+            ) from None
+        if self.address != "local":
+            with Client(self.address, timeout="30s") as client:
+                yield client
+            return
+        with (
+            LocalCluster(
+                n_workers=self.jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+
+    def run(self, kit: Path, name: str, jobs: list[Job], collect: Collect) -> None:
+        from distributed import as_completed as dask_completed
+
+        data = pack(kit, name)
+        digest = hashlib.sha256(data).hexdigest()
+        with self.client() as client:
+            bundle = client.scatter(data, broadcast=True)
+            futures = {
+                client.submit(grade_packed, bundle, digest, *args, pure=False): student
+                for student, args in jobs
+            }
+            try:
+                for future in dask_completed(list(futures)):
+                    student = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # the worker could not run it: say why, go on
+                        outcome = {"error": f"the Dask worker failed: {type(exc).__name__}: {exc}"}
+                    collect(student, outcome)
+            except KeyboardInterrupt:
+                client.cancel(list(futures))
+                raise

@@ -1,0 +1,91 @@
+"""Before a class is graded: the graded tests this machine cannot run, and why.
+
+A test that needs a data set or a GPU the grading machine lacks is not run and scores 0 of its
+points (``autograder.runtime.requirements``): every student would lose them. ``unavailable``
+collects the assignment's tests (no submission code runs) and lists those, so that
+``grade-class`` can refuse to start and name what to install.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.grading.errors import GradingError
+from autograder.grading.run import Run, _run, pytest_command, read_events
+
+__all__ = ["Unavailable", "describe_unavailable", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A graded test this machine cannot run.
+
+    Attributes:
+        nodeid: the test.
+        task: its task id.
+        points: its points (kept in the maximum, scored 0).
+        missing: what is missing -> why (the first line of the check's message).
+    """
+
+    nodeid: str
+    task: str
+    points: float
+    missing: dict[str, str]
+
+
+def unavailable(
+    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
+) -> list[Unavailable]:
+    """The graded tests of ``name`` that need what this machine lacks (collection only).
+
+    Raises:
+        GradingError: the assignment or its tests cannot be read.
+    """
+    try:
+        paths = assignment_paths(kit, name)
+    except AssignmentError as exc:
+        raise GradingError(str(exc)) from None
+    tests = (paths.solution or paths.release) / "tests"
+    with tempfile.TemporaryDirectory(prefix="ag-collect-") as tmp:
+        results = Path(tmp) / "collected.jsonl"
+        cmd = pytest_command(
+            tests,
+            paths.release.parent,
+            results,
+            mode="proxied",
+            tasks=tasks,
+            public_only=public_only or paths.solution is None,
+            sandbox=False,
+            worker_user="keep",
+            slow_import="stop",
+            collect_only=True,
+        )
+        log, _, _ = _run(cmd, timeout=300)
+        run = Run(log=log)
+        read_events(results, run)
+    if not run.collected:
+        raise GradingError(f"the tests of {name} could not be collected:\n{log[-3000:]}")
+    return [
+        Unavailable(t["nodeid"], t["task"], t["points"], t["missing"])
+        for t in run.collected
+        if t.get("missing")
+    ]
+
+
+def describe_unavailable(name: str, found: list[Unavailable]) -> list[str]:
+    """Lines for the instructor: what is missing, which tests it costs, how many points."""
+    by_need: dict[str, list[Unavailable]] = {}
+    for test in found:
+        for need in test.missing:
+            by_need.setdefault(need, []).append(test)
+    lines = []
+    for need, tests in by_need.items():
+        points = sum(t.points for t in tests)
+        why = tests[0].missing[need].splitlines()[0]
+        lines.append(f"{name}: this machine lacks {need} ({why})")
+        lines += [f"  {t.nodeid} (task {t.task}, {t.points:g} points)" for t in tests]
+        lines.append(f"  every submission would score 0 of these {points:g} points")
+    return lines
