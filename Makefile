@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := torch,tf,rna,notebook,dev
+EXTRAS := torch,tf,rna,notebook,class,dev
 
 .PHONY: install demo test data lint release clean
 

@@ -177,8 +177,8 @@ def grade_each(
     for student, path in entries:
         try:
             files, notes = collect_editable(path, assignment)
-        except IntakeError as exc:
-            finish(unreadable(student, str(exc)))
+        except IntakeError as exc:  # named by its entry: the gradebook is the same elsewhere
+            finish(unreadable(student, str(exc).replace(str(path), path.name)))
             continue
         prints = {"submission": files_fingerprint(files), "tests": tests_print}
         cached = _cached(out / student / "results.json", prints)

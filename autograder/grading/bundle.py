@@ -40,6 +40,9 @@ def grading_files(kit: Path, name: str) -> list[tuple[str, Path]]:
     if paths.solution is not None:
         files.append((f"solutions/{name}/tasks.toml", paths.solution / "tasks.toml"))
         files += _walk(paths.solution / "tests", f"solutions/{name}/tests")
+        # tasks.toml names the tasks' modules, which must exist beside it: the release's stubs
+        modules = sorted({f"{t.module}.py" for t in paths.assignment.tasks})
+        files += [(f"solutions/{name}/{m}", paths.release / m) for m in modules]
     return files
 
 
