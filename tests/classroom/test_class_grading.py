@@ -43,8 +43,8 @@ def make_class(kit: Path, dest: Path) -> Path:
     reference, skeleton = _sources(solution), _sources(release)
     _submit(dest, "reference", reference)
     _submit(dest, "skeleton", skeleton)
-    _submit(dest, "only-ops", {"ops.py": reference["ops.py"], "scaler.py": skeleton["scaler.py"]})
-    _submit(dest, "only-scaler", {"ops.py": skeleton["ops.py"], "scaler.py": reference["scaler.py"]})
+    _submit(dest, "only-ops", {**skeleton, "ops.py": reference["ops.py"]})
+    _submit(dest, "only-scaler", {**skeleton, "scaler.py": reference["scaler.py"]})
     for kind in ("mutant", "variant"):
         for patch in load_patches(solution, kind):
             root = apply_patch(solution, patch, dest.parent / f"patched-{patch.name}")
@@ -194,8 +194,9 @@ def test_missing_requirements_stop_the_class_unless_allowed(own_fixture_kit: Pat
         mp.setenv("AUTOGRADER_DATA_DIR", str(cache))
         with pytest.raises(MissingRequirements) as refused:
             grade_class(own_fixture_kit, "fx_ops", subs, tmp_path / "out", progress=False)
-        assert "lacks sst" in str(refused.value) and "test_scaler_counts_every_call" in str(refused.value)
-        assert "3 points" in str(refused.value) and "--allow-missing" in str(refused.value)
+        told = str(refused.value)
+        assert "lacks sst" in told and "test_scaler_counts_every_call" in told
+        assert "3 points" in told and "--allow-missing" in told
         assert not (tmp_path / "out").exists()
         said: list[str] = []
         (result,) = grade_class(
