@@ -48,6 +48,7 @@ __all__ = [
     "assignment_secrets",
     "build_assignment",
     "check_release",
+    "kit_leaks",
     "provided_files",
     "release",
     "released_files",
@@ -230,6 +231,31 @@ def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
         leaks += leak_check(staged, hidden, theirs, min_length=_OTHERS_MIN_LENGTH)
         leaks += leak_check(staged, regions, theirs + own, min_length=_OTHERS_MIN_LENGTH)
     return [f"{leak} (from another assignment)" for leak in leaks]
+
+
+def kit_leaks(folder: Path, solutions: Path, *, grading: str | None = None) -> list[str]:
+    """Lines in any file below ``folder`` that only instructors may see: every assignment's
+    solution regions and hidden tests (for the wheel students install, or a grading export).
+
+    Args:
+        folder: what is checked, e.g. an unpacked wheel.
+        solutions: the kit's ``solutions/``.
+        grading: the assignment whose hidden tests ``folder`` holds on purpose (a Gradescope
+            export); its release's lines, modules provided from other assignments included, are
+            not secrets either.
+
+    The engine's oracles and probes are written apart from the solutions, as the assignments
+    are from each other, so lines shorter than ``_OTHERS_MIN_LENGTH`` (``model.train()``,
+    ``c, h = state``) are not compared: they coincide by chance.
+    """
+    shown = public_lines(solutions / grading) if grading else []
+    leaks = []
+    for name in assignment_names(solutions):
+        regions, hidden = assignment_secrets(solutions / name)
+        secret = regions if name == grading else regions + hidden
+        public = public_lines(solutions / name) + shown
+        leaks += leak_check(folder, secret, public, min_length=_OTHERS_MIN_LENGTH)
+    return leaks
 
 
 def check_release(kit: Path, names: list[str] | None = None) -> list[str]:
