@@ -91,7 +91,7 @@ def test_the_wheel_installs_in_a_fresh_environment_and_checks_a_skeleton(
     work = tmp_path / "student"
     work.mkdir()
     (work / WHEEL_NAME).symlink_to(wheel)
-    pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    pip = [python, "-m", "pip"]  # this environment's pip, seen through the link folder
     line = install_line(("torch",)).removeprefix("pip ").replace('"', "").split()
     done = subprocess.run(pip + line, cwd=work, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
