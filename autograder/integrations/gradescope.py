@@ -47,6 +47,7 @@ def setup_script(extras: tuple[str, ...]) -> str:
     """``setup.sh``: Python, a virtual environment and the wheel with ``extras``."""
     wanted = f"[{','.join(extras)}]" if extras else ""
     index = f" --extra-index-url {_TORCH_CPU}" if "torch" in extras else ""
+    why = " (PyTorch: its CPU build)" if index else ""
     return f"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu base image).
 # Usage: setup.sh [ROOT]   ROOT is Gradescope's /autograder.
@@ -57,7 +58,7 @@ apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y python3 python3-venv python3-pip
 python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --upgrade pip
-# the kit's engine with this assignment's extras (PyTorch: its CPU build)
+# the kit's engine with this assignment's extras{why}
 "$ROOT/venv/bin/python" -m pip install{index} "$SOURCE/{WHEEL_NAME}{wanted}"
 "$ROOT/venv/bin/autograder" --help >/dev/null
 """
