@@ -7,10 +7,10 @@ first (a module imports only from its own layer and those below; ``tests/test_la
   ``data``: the data loaders;
 - ``runtime``: the channel, sessions and proxies, the worker, its sandbox and view, probes;
 - ``harness``, ``testing``, ``oracles``: what assignment tests import;
-- ``release``: the student release, in ordered steps;
+- ``release``: the student release, in ordered steps, and the wheel students install;
 - ``grading``: one submission (intake, the pytest run, results) and the student's check;
 - ``plugin`` (the pytest hooks) and ``classroom`` (a whole class);
-- ``integrations``: nbgrader, otter-grader, notebooks;
+- ``integrations``: nbgrader, otter-grader, notebooks, the Gradescope export;
 - ``cli``: the ``autograder`` command.
 """
 

@@ -24,10 +24,12 @@ from autograder.grading.check import check_folder
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.grade import grade
 from autograder.grading.pack import pack
+from autograder.integrations.gradescope import GradescopeError, export_gradescope
 from autograder.integrations.nbgrader_course import NbgraderError, release_course
 from autograder.integrations.nbgrader_grading import nbgrader_grade
 from autograder.release.build import check_release, release
 from autograder.release.errors import ReleaseError
+from autograder.release.wheel import build_wheel
 
 __all__ = ["main"]
 
@@ -66,6 +68,11 @@ def main() -> None:
 )
 @click.option("--course-id", help="nbgrader's course id (with --nbgrader)")
 @click.option(
+    "--wheel/--no-wheel",
+    default=True,
+    help="also build the wheel students install, beside the assignment folders (default: yes)",
+)
+@click.option(
     "--cell-timeout",
     type=click.IntRange(min=1),
     help="nbgrader's seconds per cell (with --nbgrader; measured by default)",
@@ -77,9 +84,13 @@ def release_cmd(
     course: Path | None,
     course_id: str | None,
     cell_timeout: int | None,
+    wheel: bool,
     kit: Path | None,
 ) -> None:
     """Regenerate assignments/ from solutions/ (all assignments, or NAMES).
+
+    Beside them it writes the wheel students install (assignments/dlkit_autograder-*.whl, not
+    in git), checked to hold no solution and no hidden-test line of any assignment.
 
     With --nbgrader COURSE_DIR, lay out an nbgrader course from them instead (source/,
     nbgrader_config.py) and run nbgrader generate_assignment; no solution or hidden test line may
@@ -111,6 +122,9 @@ def release_cmd(
             return
         for folder in release(kit, list(names) or None):
             click.echo(f"released {folder}")
+        if wheel:
+            built = build_wheel(kit, kit / "assignments")
+            click.echo(f"wrote {built} (the engine students install; no solution line)")
     except (ReleaseError, TasksError) as exc:
         _fail(str(exc))
 
@@ -278,6 +292,26 @@ def nbgrader_grade_cmd(
                 f"the kit gives {change.kit_total:g} (the kit's score is in the gradebook)"
             )
     click.echo(f"wrote {len(changes)} students' task scores to {course / 'gradebook.db'}")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Build an assignment's autograder for a grading platform."""
+
+
+@export_group.command("gradescope")
+@click.argument("name")
+@click.option("--out", type=click.Path(path_type=Path), help="the zip to write")
+@_KIT
+def export_gradescope_cmd(name: str, out: Path | None, kit: Path | None) -> None:
+    """Write Gradescope's autograder zip for assignment NAME (setup.sh, run_autograder, the kit's
+    wheel, the release and its hidden tests; no reference code)."""
+    out = out or Path.cwd() / f"{name}-gradescope.zip"
+    try:
+        export_gradescope(kit or find_kit(), name, out)
+    except (GradescopeError, TasksError) as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {out}: upload it as the assignment's autograder on Gradescope")
 
 
 @main.command("demo")

@@ -6,7 +6,7 @@ A test file never imports the student's module itself. It asks for a proxy::
 
     @graded("1.1", points=2)
     def test_linear_forward():
-        lin = layers.Linear(3, 4)
+        lin = layers.Linear(2, 5)
         ...
 
 The pytest plugin decides where the submission runs (in this process for students, in a worker

@@ -34,6 +34,7 @@ __all__ = ["TASK_ID", "Assignment", "Task", "TasksError", "is_assignment", "load
 TASK_ID = r"\d+(?:\.\d+)*"  # a task id, "1" or "1.2" or "2.3.1"; every pattern builds on it
 _TASK_ID = re.compile(f"^{TASK_ID}$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_EXTRA = re.compile(r"^[a-z][a-z0-9-]*$")
 _FORBIDDEN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(\.\*)?$")
 
 
@@ -83,6 +84,9 @@ class Assignment:
         preload: modules every worker imports before the submission's (a framework such as
             ``tensorflow``): a spare worker is then kept ready, so that the restart after a
             failing test does not pay for the import again.
+        extras: the kit's optional dependencies (pyproject.toml's extras, e.g. ``["torch"]``)
+            that the assignment's tests and oracles need: the handout's install line and the
+            Gradescope export's ``setup.sh`` install the wheel with them.
         path: the assignment's folder.
     """
 
@@ -94,6 +98,7 @@ class Assignment:
     import_limit: float = 20.0
     memory_mb: int = 3072
     preload: tuple[str, ...] = ()
+    extras: tuple[str, ...] = ()
     path: Path = field(default=Path("."), compare=False)
 
     @property
@@ -183,10 +188,14 @@ def load_tasks(folder: str | Path) -> Assignment:
         raise TasksError(f"{path}: no [[tasks]]")
     table = dict(data.get("assignment", {}))
     table["preload"] = tuple(table.get("preload", ()))
+    table["extras"] = tuple(table.get("extras", ()))
     assignment = _take(table, Assignment, f"{path} [assignment]", tasks=tuple(tasks))
     for key in ("time_limit", "time_budget", "import_limit", "memory_mb"):
         if not getattr(assignment, key) > 0:
             raise TasksError(f"{path} [assignment]: {key} must be positive")
+    for extra in assignment.extras:
+        if not _EXTRA.match(extra):
+            raise TasksError(f"{path} [assignment]: extra {extra!r} is not a name like 'torch'")
     if assignment.id != folder.name:
         raise TasksError(f"{path}: id {assignment.id!r} differs from the folder {folder.name!r}")
     return dataclasses.replace(assignment, path=folder)

@@ -55,12 +55,12 @@ def one_hot(sequence: str) -> np.ndarray:
 
 def pair_image(codes: np.ndarray) -> np.ndarray:
     """(N, 16, L, L): channel 4a + b is the outer product of base a's column and base b's."""
-    codes = np.asarray(codes, dtype=np.float32)
-    n, length, _ = codes.shape
+    onehot = np.asarray(codes, dtype=np.float32)  # (N, L, 4)
+    n, length, _ = onehot.shape
     out = np.zeros((n, 16, length, length), dtype=np.float32)
     for a in range(4):
         for b in range(4):
-            out[:, 4 * a + b] = np.matmul(codes[:, :, a : a + 1], codes[:, None, :, b])
+            out[:, 4 * a + b] = np.matmul(onehot[:, :, a : a + 1], onehot[:, None, :, b])
     return out
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "assignment_secrets",
     "build_assignment",
     "check_release",
+    "kit_leaks",
     "provided_files",
     "release",
     "released_files",
@@ -214,6 +215,7 @@ def release(kit: Path, names: list[str] | None = None, out: Path | None = None) 
 
 
 _OTHERS_MIN_LENGTH = 24  # lines of another assignment this short coincide by chance
+_OWN_MIN_LENGTH = 12  # leak_check's own default: an assignment's lines in its own files
 
 
 def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
@@ -230,6 +232,35 @@ def _leaks_of_others(solutions: Path, name: str, staged: Path) -> list[str]:
         leaks += leak_check(staged, hidden, theirs, min_length=_OTHERS_MIN_LENGTH)
         leaks += leak_check(staged, regions, theirs + own, min_length=_OTHERS_MIN_LENGTH)
     return [f"{leak} (from another assignment)" for leak in leaks]
+
+
+def kit_leaks(folder: Path, solutions: Path, *, grading: str | None = None) -> list[str]:
+    """Lines in any file below ``folder`` that only instructors may see: every assignment's
+    solution regions and hidden tests (for the wheel students install, or a grading export).
+
+    Args:
+        folder: what is checked, e.g. an unpacked wheel.
+        solutions: the kit's ``solutions/``.
+        grading: the assignment whose hidden tests ``folder`` holds on purpose (a Gradescope
+            export); these and its release's lines, modules provided from other assignments
+            included, are not secrets.
+
+    The engine's oracles and probes are written apart from the solutions, as the assignments
+    are from each other, so lines shorter than ``_OTHERS_MIN_LENGTH`` (``model.train()``,
+    ``c, h = state``) are not compared: they coincide by chance. ``grading``'s own solution
+    lines are compared from ``_OWN_MIN_LENGTH`` characters, as in its release.
+    """
+    shown = []  # what ``folder`` holds on purpose: ``grading``'s release and hidden tests
+    if grading:
+        shown = public_lines(solutions / grading) + assignment_secrets(solutions / grading)[1]
+    leaks = []
+    for name in assignment_names(solutions):
+        regions, hidden = assignment_secrets(solutions / name)
+        secret = regions if name == grading else regions + hidden
+        public = public_lines(solutions / name) + shown
+        shortest = _OWN_MIN_LENGTH if name == grading else _OTHERS_MIN_LENGTH
+        leaks += leak_check(folder, secret, public, min_length=shortest)
+    return leaks
 
 
 def check_release(kit: Path, names: list[str] | None = None) -> list[str]:

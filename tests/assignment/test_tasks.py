@@ -26,7 +26,7 @@ GOOD = (
 def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
     assignment = load_tasks(_write_tasks(tmp_path / "demo_hw", GOOD))
     assert assignment.editable_files == ("m.py",) and assignment.total_points == 2
-    assert assignment.task("1.1").forbidden == ()
+    assert assignment.task("1.1").forbidden == () and assignment.extras == ()
     with pytest.raises(TasksError, match="unknown key"):
         load_tasks(
             _write_tasks(
@@ -46,6 +46,7 @@ def test_tasks_toml_loads_and_rejects_unknown_keys(tmp_path: Path):
         (('title = "t"', 'title = "t"\nimport_limit = -1'), "import_limit must be positive"),
         (("points = 2", 'points = 2\nforbidden = ["moments"]'), "forbids 'moments'"),
         (("points = 2", 'points = 2\nforbidden = ["tf.nn.*.x"]'), "write a dotted path"),
+        (('title = "t"', 'title = "t"\nextras = ["torch[cpu]"]'), "not a name like 'torch'"),
     ],
 )
 def test_tasks_toml_errors_are_clear(tmp_path: Path, change, problem):

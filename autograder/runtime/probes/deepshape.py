@@ -44,9 +44,8 @@ class ToyDecoder(nn.Module):
 
     def __init__(self, c_in: int = 2, c_hidden: int = 3) -> None:
         super().__init__()
-        self.ups = nn.ModuleList(
-            [nn.Conv2d(c_in, c_in, 1), nn.Conv2d(c_in, c_hidden, (1, 3), padding=(0, 1))]
-        )
+        ups = [nn.Conv2d(c_in, c_in, 1), nn.Conv2d(c_in, c_hidden, (1, 3), padding=(0, 1))]
+        self.ups = nn.ModuleList(ups)
         self.outc = nn.Conv2d(c_hidden, 1, (3, 1), padding=(1, 0))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -203,8 +202,8 @@ def toy_param(seed: int, name: str) -> np.ndarray:
 
 
 def _masked_mse(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    known = ~torch.isnan(targets)
-    return ((logits - torch.nan_to_num(targets)) ** 2 * known).sum() / known.sum()
+    measured = ~torch.isnan(targets)
+    return ((logits - torch.nan_to_num(targets)) ** 2 * measured).sum() / measured.sum()
 
 
 def train_toy(step: Callable, seed: int, x: np.ndarray, y: np.ndarray, steps: int) -> dict:

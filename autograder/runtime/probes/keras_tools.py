@@ -116,7 +116,7 @@ def predict_from_checkpoint(
 ) -> np.ndarray:
     """Logits of a fresh ``kit_cnn`` with the weights of ``checkpoint`` loaded."""
     model = kit_cnn(input_shape, n_classes, seed=12345)
-    model.load_weights(checkpoint)
+    model.load_weights(str(checkpoint))
     return np.asarray(model(x, training=False))
 
 
@@ -135,9 +135,7 @@ def fit(
     import keras
 
     keras.utils.set_random_seed(seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
+    cross_entropy = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=cross_entropy)
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     return [float(v) for v in history.history["loss"]]

@@ -40,7 +40,7 @@ def torch_small_run(seed: int = 0, steps: int = 30, device: str = "cpu") -> np.n
         loss = torch.nn.functional.binary_cross_entropy_with_logits(model(x), y)
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses += [float(loss)]
     return np.array(losses)
 
 
@@ -59,5 +59,5 @@ def tf_small_run(seed: int = 0, steps: int = 30) -> np.ndarray:
             logits = tf.nn.relu(x @ w1) @ w2
             loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(y, logits))
         opt.apply_gradients(zip(tape.gradient(loss, [w1, w2]), [w1, w2], strict=True))
-        losses.append(float(loss))
+        losses += [float(loss)]
     return np.array(losses)
