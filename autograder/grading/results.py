@@ -2,7 +2,7 @@
 points per task.
 
 Rows are the plugin's per-test records: ``task``, ``title``, ``name``, ``points``, ``score``,
-``status`` (a ``Status`` value), ``message``, ``hidden``.
+``status`` (a ``Status`` value), ``message``, ``hidden``, ``duration`` (seconds).
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def gradescope_results(
                 "status": "passed" if status in (Status.PASSED, Status.SKIPPED) else "failed",
                 "output": output,
                 "visibility": "after_published" if row["hidden"] else "visible",
+                "extra_data": {"status": status.value, "duration": row.get("duration", 0.0)},
             }
         )
     return {

@@ -44,8 +44,10 @@ def test_reference_scores_full_marks_in_gradescope_format(fixture_kit: Path, tmp
             "status",
             "output",
             "visibility",
+            "extra_data",
         }
         assert test["status"] == "passed" and test["score"] == test["max_score"]
+        assert test["extra_data"]["status"] == "passed" and test["extra_data"]["duration"] >= 0
     assert set(results) == {"score", "max_score", "execution_time", "output", "tests", "extra_data"}
     visibility = {t["name"]: t["visibility"] for t in results["tests"]}
     assert visibility["1.1 Add arrays: test_add_hidden_large_values"] == "after_published"
