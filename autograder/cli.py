@@ -19,6 +19,7 @@ from autograder.assignment.paths import (
 from autograder.assignment.tasks import TasksError
 from autograder.classroom.demo import example_class
 from autograder.classroom.pool import grade_class, score_table
+from autograder.classroom.report import write_report
 from autograder.grading.check import check_folder
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.grade import grade
@@ -206,6 +207,17 @@ def grade_class_cmd(name: str, submissions: Path, out: Path, jobs: int, kit: Pat
     for line in score_table(kit, name, results):
         click.echo(line)
     click.echo(f"gradebook: {out / 'gradebook.csv'}")
+
+
+@main.command("report")
+@click.argument("name")
+@click.argument("graded", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path), help="the page [GRADED/report.html]")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+def report_cmd(name: str, graded: Path, out: Path | None, top: int) -> None:
+    """Write the class report of NAME from GRADED (what grade-class wrote): one HTML page."""
+    page = write_report(graded, name, out=out, top=top)
+    click.echo(f"report: {page}")
 
 
 @main.command("nbgrader-grade")
