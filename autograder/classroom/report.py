@@ -25,7 +25,7 @@ import io
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,8 @@ from autograder.classroom.page import bar, page, table
 
 __all__ = [
     "ClassReport",
+    "ClassTest",
     "Entry",
-    "TestStats",
     "histogram_png",
     "read_graded",
     "render_report",
@@ -68,7 +68,7 @@ class Entry:
 
 
 @dataclass
-class TestStats:
+class ClassTest:
     """One test over the class.
 
     Attributes:
@@ -86,8 +86,8 @@ class TestStats:
     runs: int = 0
     failed: int = 0
     not_attempted: int = 0
-    messages: Counter[str] | None = None
-    durations: list[float] | None = None
+    messages: Counter[str] = field(default_factory=Counter)
+    durations: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -99,7 +99,7 @@ class ClassReport:
     scores: list[float]
     max_score: float
     tasks: list[tuple[str, str, float, list[float]]]  # id, title, points, points earned each
-    tests: list[TestStats]
+    tests: list[ClassTest]
     protections_off: dict[str, dict[str, list[str]]]  # name -> reason -> students
 
     @property
@@ -113,7 +113,10 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("tests"), list) else None
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
+        return None
+    numbers = [data.get("score"), data.get("max_score")]
+    return data if all(isinstance(n, (int, float)) for n in numbers) else None
 
 
 def _first_line(text: str) -> str:
@@ -161,59 +164,55 @@ def _title(test_name: str, task: str) -> str:
     return head[len(task) :].strip() if head.startswith(task) else ""
 
 
+def _tally(stats: ClassTest, test: dict[str, Any]) -> None:
+    """Count one submission's run of a test."""
+    stats.runs += 1
+    status = _test_status(test)
+    if status == "not_attempted":
+        stats.not_attempted += 1
+    elif status not in ("passed", "skipped"):
+        stats.failed += 1
+        stats.messages[_first_line(test.get("output", "")) or "(no message)"] += 1
+    duration = (test.get("extra_data") or {}).get("duration")
+    if isinstance(duration, (int, float)):
+        stats.durations.append(float(duration))
+
+
 def summarise(name: str, entries: list[Entry]) -> ClassReport:
     """Scores, task pass rates, test failures and durations, and protections off."""
-    with_results = [e for e in entries if e.results is not None]
-    scores = [float(e.results["score"]) for e in with_results]  # type: ignore[index]
-    max_score = max((float(e.results["max_score"]) for e in with_results), default=0.0)  # type: ignore[index]
-    tests: dict[str, TestStats] = {}
+    graded = [(e.student, e.results) for e in entries if e.results is not None]
+    tests: dict[str, ClassTest] = {}
     titles: dict[str, str] = {}
     points: dict[str, float] = defaultdict(float)
-    earned: dict[str, dict[str, float]] = defaultdict(dict)
+    earned: dict[str, list[float]] = defaultdict(list)
     off: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for entry in with_results:
-        results = entry.results or {}
-        task_points: dict[str, float] = defaultdict(float)
-        task_max: dict[str, float] = defaultdict(float)
+    for student, results in graded:
+        got: dict[str, float] = defaultdict(float)
+        out_of: dict[str, float] = defaultdict(float)
         for test in results["tests"]:
-            task = str(test.get("number", ""))
-            name_ = str(test.get("name", ""))
-            titles.setdefault(task, _title(name_, task))
-            stats = tests.setdefault(
-                name_, TestStats(name_, task, messages=Counter(), durations=[])
-            )
-            stats.runs += 1
-            status = _test_status(test)
-            if status == "not_attempted":
-                stats.not_attempted += 1
-            elif status not in ("passed", "skipped"):
-                stats.failed += 1
-                stats.messages[_first_line(test.get("output", "")) or "(no message)"] += 1  # type: ignore[index]
-            duration = (test.get("extra_data") or {}).get("duration")
-            if isinstance(duration, (int, float)):
-                stats.durations.append(float(duration))  # type: ignore[union-attr]
-            task_points[task] += float(test.get("score", 0.0))
-            task_max[task] += float(test.get("max_score", 0.0))
-        for task, got in task_points.items():
-            earned[task][entry.student] = got
-            points[task] = max(points[task], task_max[task])
-        for protection, state in (
-            (results.get("extra_data") or {}).get("protections") or {}
-        ).items():
+            task, test_name = str(test.get("number", "")), str(test.get("name", ""))
+            titles.setdefault(task, _title(test_name, task))
+            _tally(tests.setdefault(test_name, ClassTest(test_name, task)), test)
+            got[task] += float(test.get("score", 0.0))
+            out_of[task] += float(test.get("max_score", 0.0))
+        for task in got:
+            earned[task].append(got[task])
+            points[task] = max(points[task], out_of[task])
+        protections = (results.get("extra_data") or {}).get("protections") or {}
+        for protection, state in protections.items():
             if str(state).startswith("off"):
-                off[protection][str(state)].append(entry.student)
-    task_rows = [
-        (task, titles.get(task, ""), points[task], list(earned[task].values()))
-        for task in sorted(earned, key=_safe_task_key)
-    ]
+                off[protection][str(state)].append(student)
     return ClassReport(
-        name,
-        entries,
-        scores,
-        max_score,
-        task_rows,
-        list(tests.values()),
-        {k: dict(v) for k, v in sorted(off.items())},
+        name=name,
+        entries=entries,
+        scores=[float(results["score"]) for _, results in graded],
+        max_score=max((float(results["max_score"]) for _, results in graded), default=0.0),
+        tasks=[
+            (task, titles.get(task, ""), points[task], earned[task])
+            for task in sorted(earned, key=_safe_task_key)
+        ],
+        tests=list(tests.values()),
+        protections_off={k: dict(v) for k, v in sorted(off.items())},
     )
 
 
@@ -248,7 +247,7 @@ def _pct(part: float, whole: float) -> str:
 def _summary(report: ClassReport) -> list[str]:
     statuses = Counter(e.status for e in report.entries)
     counts = ", ".join(f"{n} {html.escape(s)}" for s, n in sorted(statuses.items()))
-    lines = [f"<p>{len(report.entries)} submissions: {counts}.</p>"]
+    lines = [f"<p>{len(report.entries)} submissions{': ' + counts if counts else ''}.</p>"]
     if report.scores:
         ordered = sorted(report.scores)
         mid = len(ordered) // 2
@@ -300,7 +299,7 @@ def _failing(report: ClassReport, top: int) -> list[str]:
         return ["<p>No test failed.</p>"]
     rows = []
     for t in failing:
-        message, count = (t.messages or Counter()).most_common(1)[0] if t.failed else ("", 0)
+        message, count = t.messages.most_common(1)[0] if t.failed else ("", 0)
         rows.append(
             [
                 html.escape(t.name),
@@ -317,23 +316,26 @@ def _failing(report: ClassReport, top: int) -> list[str]:
 def _slowest(report: ClassReport, top: int) -> list[str]:
     timed = [t for t in report.tests if t.durations]
     if timed:
-        timed.sort(key=lambda t: -max(t.durations or [0.0]))
+        timed.sort(key=lambda t: -max(t.durations))
         rows = [
             [
                 html.escape(t.name),
-                f"{sum(t.durations or []) / len(t.durations or [1]):.2f}",
-                f"{max(t.durations or [0.0]):.2f}",
-                str(len(t.durations or [])),
+                f"{sum(t.durations) / len(t.durations):.2f}",
+                f"{max(t.durations):.2f}",
+                str(len(t.durations)),
             ]
             for t in timed[:top]
         ]
         return [table(["test", "mean s", "max s", "runs"], rows, numeric=(1, 2, 3))]
-    with_time = [e for e in report.entries if e.results and "execution_time" in e.results]
-    with_time.sort(key=lambda e: -float(e.results["execution_time"]))  # type: ignore[index]
-    rows = [
-        [html.escape(e.student), f"{float(e.results['execution_time']):.1f}"]  # type: ignore[index]
-        for e in with_time[:top]
-    ]
+    seconds = sorted(
+        (
+            (float(e.results.get("execution_time", 0.0)), e.student)
+            for e in report.entries
+            if e.results
+        ),
+        key=lambda pair: -pair[0],
+    )
+    rows = [[html.escape(student), f"{t:.1f}"] for t, student in seconds[:top]]
     note = '<p class="muted">The results hold no per-test durations: slowest submissions.</p>'
     return [note, table(["submission", "seconds"], rows, numeric=(1,))]
 

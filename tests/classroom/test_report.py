@@ -11,10 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from autograder.classroom.page import page
 from autograder.classroom.pool import grade_class
 from autograder.classroom.report import read_graded, summarise, write_report
+from autograder.cli import main
 
 TASKS = {"1.1": ("Add arrays", 4.0), "1.2": ("Scaler", 6.0)}
 PROTECTIONS = {"namespaces": "on", "cgroup": "on", "memory": "cgroup"}
@@ -195,3 +197,13 @@ def test_chromium_loads_the_report_offline_and_decodes_the_histogram(graded: Pat
     assert "nope is not defined" in attributes["data-errors"]
     assert "blocked https://example.org/a.png" in attributes["data-errors"]
     assert attributes["data-images"] == "0"
+
+
+def test_the_command_writes_the_page_and_an_empty_folder_is_no_error(graded: Path, tmp_path):
+    result = CliRunner().invoke(main, ["report", "fx_ops", str(graded)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"report: {graded / 'report.html'}\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    text = write_report(empty, "fx_ops", out=tmp_path / "r.html").read_text()
+    assert "0 submissions" in text and "No submission has results." in text
