@@ -53,7 +53,7 @@ class SimilarityError(RuntimeError):
     """Similarity cannot be computed; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FileMatch:
     """The matching regions of one file in a pair.
 
@@ -68,7 +68,7 @@ class FileMatch:
     slices_b: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pair:
     """Two submissions and how much of each one's own code the other holds.
 
@@ -160,7 +160,7 @@ def read_codes(
         for folder in sorted(p for p in source.iterdir() if p.is_dir()):
             if folder.name.startswith("."):
                 continue
-            kept = any((folder / f).is_file() for f in editable) or any(folder.rglob("*.py"))
+            kept = any(any(folder.rglob(f)) for f in editable)
             where[folder.name] = folder if kept else elsewhere.get(folder.name)
     else:
         where = dict(_entries(source))
@@ -261,11 +261,11 @@ def render_similarity(
     notes: list[str] | tuple[str, ...] = (),
 ) -> str:
     """The HTML page: the ranked pairs, then the top pairs' files side by side."""
-    shown = [p for p in pairs if p.files][:top]
+    shown = {i for i, p in enumerate(pairs) if p.files and i < top}  # ranks side by side
     rows = [
         [
             str(i + 1),
-            f'<a href="#pair-{i + 1}">{html.escape(p.a)}</a>' if p in shown else html.escape(p.a),
+            f'<a href="#pair-{i + 1}">{html.escape(p.a)}</a>' if i in shown else html.escape(p.a),
             html.escape(p.b),
             bar(p.score, f"{100 * p.score:.0f} %"),
             f"{100 * p.share_a:.0f} %",
@@ -285,11 +285,17 @@ def render_similarity(
     if notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
         body.append(f"<details><summary>{len(notes)} left out</summary><ul>{items}</ul></details>")
-    head = ["rank", "a", "b", "score", "share of a", "share of b", "common"]
-    body += ["<h2>Pairs, most similar first</h2>", table(head, rows, numeric=(0, 4, 5, 6))]
+    head = ["rank", "a", "b", "score", "share of a", "share of b", "in common"]
+    listed = f" (the first {len(rows)})" if len(rows) < len(pairs) else ""
+    body += [
+        f"<h2>Pairs, most similar first{listed}</h2>",
+        table(head, rows, numeric=(0, 4, 5, 6)),
+        '<p class="muted">In common: characters of code with names, strings and comments '
+        "filtered out.</p>",
+    ]
     body.append(f"<h2>Matching regions of the top {len(shown)} pairs</h2>")
     for i, p in enumerate(pairs):
-        if p not in shown:
+        if i not in shown:
             continue
         body.append(
             f'<details id="pair-{i + 1}"{" open" if i < 3 else ""}><summary>#{i + 1} '
