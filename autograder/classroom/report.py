@@ -29,9 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from autograder.assignment.tasks import task_key
 from autograder.classroom.page import bar, page, table
 
@@ -225,6 +222,10 @@ def _safe_task_key(task: str) -> tuple[int, list[int] | str]:
 
 def histogram_png(scores: list[float], max_score: float) -> bytes:
     """A bar chart of the scores (points from 0 to ``max_score``), as PNG bytes."""
+    # imported here: matplotlib costs every ``autograder`` command (students' too) half a second
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     top = max([max_score, *scores, 1.0])
     bins = int(min(20, max(1, math.ceil(top))))
     figure = Figure(figsize=(7, 3.2), dpi=100)
