@@ -1,10 +1,14 @@
 """Fixtures of the class tests: submissions of the fixture kit's ``fx_ops``, a thorough one
 (alice), a copy of it with every name changed and its functions reordered (bob), and two honest
-ones that keep the provided code and solve the tasks in their own way (carol, dave)."""
+ones that keep the provided code and solve the tasks in their own way (carol, dave); and a page
+loaded in headless Chromium."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -119,3 +123,41 @@ def class_folder(fixture_kit: Path, tmp_path_factory: pytest.TempPathFactory) ->
     dest = tmp_path_factory.mktemp("class") / "submissions"
     write_class(fixture_kit / "assignments" / "fx_ops", dest)
     return dest
+
+
+CHROMIUM = next(
+    (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)),
+    None,
+)
+
+
+@pytest.fixture()
+def chromium(tmp_path: Path) -> Callable[[Path], dict[str, str]]:
+    """Load a page from disk in headless Chromium; returns its ``<body>``'s attributes (the
+    page's probe sets ``data-loaded``, ``data-errors``, ``data-images``). Skips without
+    Chromium (``make test`` installs Debian's package as root)."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium (Debian package chromium)")
+
+    def load(path: Path) -> dict[str, str]:
+        dom = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--disable-gpu",
+                "--no-sandbox",
+                "--no-first-run",
+                f"--user-data-dir={tmp_path / 'chromium-profile'}",
+                "--dump-dom",
+                path.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=True,
+        ).stdout
+        body = re.search(r"<body([^>]*)>", dom)
+        assert body, dom[:500]
+        return dict(re.findall(r'([\w-]+)="([^"]*)"', body.group(1)))
+
+    return load

@@ -7,7 +7,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -153,38 +152,10 @@ def test_a_class_graded_by_the_pool(fixture_kit: Path, tmp_path: Path):
     assert all(t.durations and len(t.durations) == 2 for t in report.tests)
 
 
-CHROMIUM = next(
-    (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)),
-    None,
-)
-
-
-def _load(path: Path, profile: Path) -> dict[str, str]:
-    """The ``<body>``'s attributes after headless Chromium loaded the page from disk."""
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--disable-gpu",
-            "--no-sandbox",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            path.resolve().as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    ).stdout
-    body = re.search(r"<body([^>]*)>", dom)
-    assert body, dom[:500]
-    return dict(re.findall(r'([\w-]+)="([^"]*)"', body.group(1)))
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (Debian package chromium)")
-def test_chromium_loads_the_report_offline_and_decodes_the_histogram(graded: Path, tmp_path):
-    attributes = _load(write_report(graded, "fx_ops"), tmp_path / "profile")
+def test_chromium_loads_the_report_offline_and_decodes_the_histogram(
+    graded: Path, tmp_path, chromium
+):
+    attributes = chromium(write_report(graded, "fx_ops"))
     assert attributes.get("data-loaded") == "1"
     assert attributes.get("data-errors") == ""
     assert attributes.get("data-images") == "1"  # the histogram, decoded
@@ -193,7 +164,7 @@ def test_chromium_loads_the_report_offline_and_decodes_the_histogram(graded: Pat
     bad.write_text(
         page("bad", ['<img src="https://example.org/a.png">', "<script>nope();</script>"])
     )
-    attributes = _load(bad, tmp_path / "profile")
+    attributes = chromium(bad)
     assert "nope is not defined" in attributes["data-errors"]
     assert "blocked https://example.org/a.png" in attributes["data-errors"]
     assert attributes["data-images"] == "0"

@@ -48,7 +48,8 @@ def test_the_starter_code_never_counts(fixture_kit: Path, tmp_path: Path):
 def test_the_page_shows_matching_regions_side_by_side_offline(
     fixture_kit: Path, class_folder: Path, tmp_path: Path
 ):
-    text = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html").page.read_text()
+    page = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html").page
+    text = page.read_text()
     assert not re.search(r'(?:src|href)="(?!data:|#)', text)  # nothing to fetch
     assert '<div class="side">' in text
     left = re.search(r"<b>alice</b><pre>(.*?)</pre>", text, re.S).group(1)
@@ -101,3 +102,11 @@ def test_the_command_prints_the_top_pairs(fixture_kit: Path, class_folder: Path,
         main, ["similarity", "fx_ops", str(tmp_path), "--kit", str(fixture_kit)]
     )
     assert bad.exit_code == 2 and "nothing to compare" in bad.output
+
+
+def test_chromium_loads_the_similarity_page_without_an_error(
+    fixture_kit: Path, class_folder: Path, tmp_path: Path, chromium
+):
+    page = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html").page
+    attributes = chromium(page)
+    assert attributes.get("data-loaded") == "1" and attributes.get("data-errors") == ""
