@@ -34,6 +34,7 @@ from autograder.classroom.page import bar, page, table
 
 __all__ = [
     "ClassReport",
+    "ClassTask",
     "ClassTest",
     "Entry",
     "histogram_png",
@@ -88,6 +89,25 @@ class ClassTest:
 
 
 @dataclass
+class ClassTask:
+    """One task over the class.
+
+    Attributes:
+        id: the task's id.
+        title: its title, from the tests' names.
+        points: its points.
+        earned: each submission's points in it.
+        untouched: the submissions in which every test of it was an untouched stub.
+    """
+
+    id: str
+    title: str
+    points: float
+    earned: list[float] = field(default_factory=list)
+    untouched: int = 0
+
+
+@dataclass
 class ClassReport:
     """What the page shows, computed from the entries (see ``summarise``)."""
 
@@ -95,7 +115,7 @@ class ClassReport:
     entries: list[Entry]
     scores: list[float]
     max_score: float
-    tasks: list[tuple[str, str, float, list[float]]]  # id, title, points, points earned each
+    tasks: list[ClassTask]
     tests: list[ClassTest]
     protections_off: dict[str, dict[str, list[str]]]  # name -> reason -> students
 
@@ -180,21 +200,24 @@ def summarise(name: str, entries: list[Entry]) -> ClassReport:
     graded = [(e.student, e.results) for e in entries if e.results is not None]
     tests: dict[str, ClassTest] = {}
     titles: dict[str, str] = {}
-    points: dict[str, float] = defaultdict(float)
-    earned: dict[str, list[float]] = defaultdict(list)
+    tasks: dict[str, ClassTask] = {}
     off: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for student, results in graded:
         got: dict[str, float] = defaultdict(float)
         out_of: dict[str, float] = defaultdict(float)
+        touched: dict[str, bool] = defaultdict(bool)
         for test in results["tests"]:
             task, test_name = str(test.get("number", "")), str(test.get("name", ""))
             titles.setdefault(task, _title(test_name, task))
             _tally(tests.setdefault(test_name, ClassTest(test_name, task)), test)
             got[task] += float(test.get("score", 0.0))
             out_of[task] += float(test.get("max_score", 0.0))
+            touched[task] |= _test_status(test) != "not_attempted"
         for task in got:
-            earned[task].append(got[task])
-            points[task] = max(points[task], out_of[task])
+            entry = tasks.setdefault(task, ClassTask(task, titles[task], 0.0))
+            entry.earned.append(got[task])
+            entry.points = max(entry.points, out_of[task])
+            entry.untouched += not touched[task]
         protections = (results.get("extra_data") or {}).get("protections") or {}
         for protection, state in protections.items():
             if str(state).startswith("off"):
@@ -204,10 +227,7 @@ def summarise(name: str, entries: list[Entry]) -> ClassReport:
         entries=entries,
         scores=[float(results["score"]) for _, results in graded],
         max_score=max((float(results["max_score"]) for _, results in graded), default=0.0),
-        tasks=[
-            (task, titles.get(task, ""), points[task], earned[task])
-            for task in sorted(earned, key=_safe_task_key)
-        ],
+        tasks=[tasks[task] for task in sorted(tasks, key=_safe_task_key)],
         tests=list(tests.values()),
         protections_off={k: dict(v) for k, v in sorted(off.items())},
     )
@@ -273,22 +293,21 @@ def _histogram(report: ClassReport) -> list[str]:
 
 def _tasks(report: ClassReport) -> list[str]:
     rows = []
-    for task, title, points, got in report.tasks:
-        full = sum(1 for g in got if points and g >= points - 1e-9)
-        mean = sum(got) / len(got) if got else 0.0
+    for task in report.tasks:
+        n = len(task.earned)
+        full = sum(1 for g in task.earned if task.points and g >= task.points - 1e-9)
         rows.append(
             [
-                html.escape(task),
-                html.escape(title),
-                f"{points:g}",
-                bar(
-                    full / len(got) if got else 0, f"{full} of {len(got)} ({_pct(full, len(got))})"
-                ),
-                f"{mean:.2f}",
+                html.escape(task.id),
+                html.escape(task.title),
+                f"{task.points:g}",
+                bar(full / n if n else 0.0, f"{full} of {n} ({_pct(full, n)})"),
+                f"{sum(task.earned) / n if n else 0.0:.2f}",
+                str(task.untouched),
             ]
         )
-    head = ["task", "title", "points", "full marks", "mean points"]
-    return [table(head, rows, numeric=(2, 4))]
+    head = ["task", "title", "points", "full marks", "mean points", "not attempted"]
+    return [table(head, rows, numeric=(2, 4, 5))]
 
 
 def _failing(report: ClassReport, top: int) -> list[str]:

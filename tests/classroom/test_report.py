@@ -97,10 +97,10 @@ def graded(tmp_path: Path) -> Path:
 def test_the_summary_counts_tasks_failures_problems_and_protections(graded: Path):
     report = summarise("fx_ops", read_graded(graded))
     assert sorted(report.scores) == [0.0, 4.0, 6.0, 6.0, 10.0]
-    tasks = {task: (title, points, sorted(got)) for task, title, points, got in report.tasks}
+    tasks = {t.id: (t.title, t.points, sorted(t.earned), t.untouched) for t in report.tasks}
     assert tasks == {
-        "1.1": ("Add arrays", 4.0, [0.0, 0.0, 0.0, 4.0, 4.0]),
-        "1.2": ("Scaler", 6.0, [0.0, 0.0, 6.0, 6.0, 6.0]),
+        "1.1": ("Add arrays", 4.0, [0.0, 0.0, 0.0, 4.0, 4.0], 0),
+        "1.2": ("Scaler", 6.0, [0.0, 0.0, 6.0, 6.0, 6.0], 1),
     }
     add = next(t for t in report.tests if t.name.endswith("test_add"))
     assert (add.runs, add.failed, add.not_attempted) == (5, 3, 0)
@@ -149,6 +149,7 @@ def test_a_class_graded_by_the_pool(fixture_kit: Path, tmp_path: Path):
     assert sorted(report.scores) == [0.0, 10.0]
     assert [e.student for e in report.problems] == ["broken"]
     assert all(t.not_attempted == 1 and t.failed == 0 for t in report.tests)
+    assert [(t.id, t.untouched) for t in report.tasks] == [("1.1", 1), ("1.2", 1)]
     assert all(t.durations and len(t.durations) == 2 for t in report.tests)
 
 
