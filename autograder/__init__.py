@@ -9,7 +9,8 @@ first (a module imports only from its own layer and those below; ``tests/test_la
 - ``harness``, ``testing``, ``oracles``: what assignment tests import;
 - ``release``: the student release, in ordered steps, and the wheel students install;
 - ``grading``: one submission (intake, the pytest run, results) and the student's check;
-- ``plugin`` (the pytest hooks) and ``classroom`` (a whole class);
+- ``plugin`` (the pytest hooks) and ``classroom`` (a whole class: pool, backends, report,
+  similarity);
 - ``integrations``: nbgrader, otter-grader, notebooks, the Gradescope export;
 - ``cli``: the ``autograder`` command.
 """

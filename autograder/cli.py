@@ -20,6 +20,8 @@ from autograder.assignment.tasks import TasksError
 from autograder.classroom.backends import DaskBackend, LocalBackend
 from autograder.classroom.demo import example_class
 from autograder.classroom.pool import grade_class, score_table
+from autograder.classroom.report import write_report
+from autograder.classroom.similarity import SimilarityError, similarity
 from autograder.grading.check import check_folder
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.grade import grade
@@ -264,6 +266,76 @@ def grade_class_cmd(
     for line in score_table(kit, name, results):
         click.echo(line)
     click.echo(f"gradebook: {out / 'gradebook.csv'}")
+
+
+@main.command("report")
+@click.argument("name")
+@click.argument("graded", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path), help="the page [GRADED/report.html]")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+def report_cmd(name: str, graded: Path, out: Path | None, top: int) -> None:
+    """Write the class report of NAME from GRADED (what grade-class wrote): one HTML page."""
+    page = write_report(graded, name, out=out, top=top)
+    click.echo(f"report: {page}")
+
+
+@main.command("similarity")
+@click.argument("name")
+@click.argument("source", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--submissions",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="with a graded SOURCE: where its code is [the submissions/ folder beside it]",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="the page to write")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--min-match",
+    type=click.IntRange(min=5),
+    default=25,
+    show_default=True,
+    help="the shortest match that counts, in characters of code with names filtered out",
+)
+@_KIT
+def similarity_cmd(
+    name: str,
+    source: Path,
+    submissions: Path | None,
+    out: Path | None,
+    top: int,
+    min_match: int,
+    kit: Path | None,
+) -> None:
+    """Rank pairs of submissions of NAME whose edited code is alike; write similarity.html.
+
+    SOURCE is a submissions folder (a folder or zip per student) or a graded folder, whose
+    students' code is read from --submissions. Only the editable files are compared, and the
+    released stubs never count.
+    """
+    kit = kit or find_kit()
+    try:
+        result = similarity(
+            kit,
+            name,
+            source,
+            submissions=submissions,
+            out=out,
+            top=top,
+            noise=min_match,
+            guarantee=min_match,
+        )
+    except (SimilarityError, AssignmentError) as exc:
+        _fail(str(exc))
+    for note in result.notes:
+        click.echo(f"left out: {note}")
+    width = max([len(p.a) for p in result.pairs[:top]] + [1])
+    for rank, pair in enumerate(result.pairs[:top], 1):
+        click.echo(
+            f"{rank:>3}. {pair.a:<{width}}  {pair.b:<{width}}  {100 * pair.score:3.0f} %  "
+            f"(shares {100 * pair.share_a:.0f} % / {100 * pair.share_b:.0f} %, "
+            f"{pair.tokens} in common)"
+        )
+    click.echo(f"similarity: {result.page}")
 
 
 @main.command("nbgrader-grade")

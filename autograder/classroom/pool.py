@@ -33,6 +33,7 @@ from tqdm import tqdm
 from autograder.assignment.paths import AssignmentError, assignment_paths
 from autograder.classroom.backends import Backend, LocalBackend
 from autograder.classroom.inputs import find_submissions
+from autograder.classroom.report import write_report
 from autograder.grading.bundle import files_fingerprint, kit_fingerprint
 from autograder.grading.errors import GradingError
 from autograder.grading.intake import IntakeError, collect_editable
@@ -232,7 +233,7 @@ def grade_class(
     report: Callable[[str], None] | None = None,
 ) -> list[ClassResult]:
     """Grade every submission in ``submissions`` (any layout of ``find_submissions``); write
-    results and the gradebook to ``out``.
+    results, the gradebook and the class report (``report.html``) to ``out``.
 
     Args:
         allow_missing: grade even though some graded tests need what this machine lacks (they
@@ -276,10 +277,12 @@ def grade_class(
             bar.close()
         graded = [r for r in _all_results(out, students) if r is not None]
         write_gradebook(kit, name, graded, out / "gradebook.csv")
+        write_report(out, name)
         raise
     if bar is not None:
         bar.close()
     write_gradebook(kit, name, results, out / "gradebook.csv")
+    write_report(out, name)
     return results
 
 

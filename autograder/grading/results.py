@@ -2,7 +2,7 @@
 points per task.
 
 Rows are the plugin's per-test records: ``task``, ``title``, ``name``, ``points``, ``score``,
-``status`` (a ``Status`` value), ``message``, ``hidden``.
+``status`` (a ``Status`` value), ``message``, ``hidden``, ``duration`` (seconds).
 """
 
 from __future__ import annotations
