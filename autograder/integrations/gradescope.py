@@ -11,9 +11,9 @@ submission: the student's files are in ``/autograder/submission``, the results g
   grading as on the instructor's machine; if grading cannot start, a ``results.json`` that
   scores 0 and says why;
 - the wheel (``autograder.release.wheel``), checked to hold no solution and no hidden test;
-- ``kit/assignments/<hw>/``: the release; ``kit/solutions/<hw>/``: the release again with the
-  hidden tests in ``tests/hidden/``: what ``grade`` reads, and no reference code at all (the
-  leak check runs over the whole zip before it is written).
+- ``kit/``: what ``grade`` reads (``autograder.grading.bundle``): the release, tasks.toml and
+  the public and hidden tests, with the release's stubs for the modules tasks.toml names; no
+  reference code at all (the leak check runs over the whole zip before it is written).
 
 Both scripts take Gradescope's root as their first argument (``/autograder`` by default), and
 ``run_autograder`` the Python in ``$AUTOGRADER_PYTHON`` (``<root>/venv/bin/python`` by default),
@@ -22,19 +22,18 @@ so that a test lays the layout out in a temporary folder.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.grading.bundle import pack, unpack
 from autograder.release.build import kit_leaks
 from autograder.release.errors import ReleaseError
 from autograder.release.wheel import WHEEL_NAME, build_wheel
 
 __all__ = ["GradescopeError", "export_gradescope", "run_autograder_script", "setup_script"]
 
-_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 _EXECUTABLE = ("setup.sh", "run_autograder")
 _TORCH_CPU = "https://download.pytorch.org/whl/cpu"
 
@@ -118,10 +117,7 @@ def _stage(kit: Path, name: str, stage: Path) -> None:
             "export from the instructors' kit"
         )
     build_wheel(kit, stage)
-    shutil.copytree(paths.release, stage / "kit" / "assignments" / name, ignore=_IGNORE)
-    graded = stage / "kit" / "solutions" / name
-    shutil.copytree(paths.release, graded, ignore=_IGNORE)
-    shutil.copytree(hidden, graded / "tests" / "hidden", ignore=_IGNORE)
+    unpack(pack(kit, name), stage / "kit")  # what grading reads, as the Dask workers get it
     (stage / "setup.sh").write_text(setup_script(paths.assignment.extras), encoding="utf-8")
     (stage / "run_autograder").write_text(run_autograder_script(name), encoding="utf-8")
 

@@ -3,7 +3,7 @@ autograded test cells checked against tasks.toml (one per task, ``test_1_2`` for
 
 from __future__ import annotations
 
-import nbformat
+from types import ModuleType
 
 from autograder.assignment.tasks import Assignment
 from autograder.release.errors import ReleaseError
@@ -30,9 +30,17 @@ STEPS = (
 )
 
 
+def _nbformat() -> ModuleType:
+    """nbformat, imported when a notebook is first read: its import takes seconds (jsonschema's
+    format checkers), which every ``autograder`` command would otherwise pay."""
+    import nbformat
+
+    return nbformat
+
+
 def notebook_source(text: str) -> str:
     """The cells' sources of a notebook's JSON text, one after another."""
-    return "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+    return "\n".join(c.source for c in _nbformat().reads(text, as_version=4).cells)
 
 
 def release_notebook(text: str) -> str:
@@ -42,16 +50,16 @@ def release_notebook(text: str) -> str:
     """
     from nbgrader import preprocessors
 
-    nb = nbformat.reads(text, as_version=4)
+    nb = _nbformat().reads(text, as_version=4)
     resources = {"language": "python", "nbgrader": {}}
     for step in STEPS:
         nb, resources = getattr(preprocessors, step)().preprocess(nb, resources)
-    return nbformat.writes(nb) + "\n"
+    return _nbformat().writes(nb) + "\n"
 
 
 def notebook_secrets(text: str) -> list[str]:
     """The lines inside solution and hidden-test regions of a notebook's cells."""
-    nb = nbformat.reads(text, as_version=4)
+    nb = _nbformat().reads(text, as_version=4)
     secret: list[str] = []
     for cell in nb.cells:
         inside = False
@@ -83,7 +91,7 @@ def check_test_cells(assignment: Assignment, text: str, where: str) -> int:
         ReleaseError: a test cell is missing, extra, or disagrees with tasks.toml.
     """
     cells = {}
-    for cell in nbformat.reads(text, as_version=4).cells:
+    for cell in _nbformat().reads(text, as_version=4).cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution") and not meta.get("task"):
             cells[meta.get("grade_id")] = (meta.get("points"), cell.source)
