@@ -22,16 +22,18 @@ classes balanced). Reference, mini-batches of 4, seeds 0..7:
 - 8 epochs: accuracy 0.7509 to 0.7646 (mean 0.7590, std 0.0059), over the baseline min +0.0935,
   mean +0.1016, max +0.1071; AUROC 0.8264 to 0.8470 (mean 0.8397).
 
-The batch size is the lever: at 3 epochs, seeds 0..3, batches of 16 gave +0.052 to +0.059
-(8 seeds on a 16-core CPU earlier: +0.046 to +0.062; 8 epochs +0.066 to +0.079), batches of 8
+The batch size is the lever: at 3 epochs, seeds 0..3, batches of 16 gave +0.052 and +0.059
+(seeds 0 and 1; 8 seeds on a 16-core CPU earlier: +0.046 to +0.062; 8 epochs +0.066 to
++0.079), batches of 8
 +0.051 to +0.066, of 4 +0.059 to +0.063, of 2 +0.052 to +0.063; at batches of 4 the learning
 rate barely matters (2e-3: +0.054 to +0.066, 1e-2: +0.057 to +0.061), nor does base 16 at twice
 the cost (batches of 16: +0.059 to +0.066; of 8: +0.049 to +0.071); without the symmetry
 penalty (alpha 0) +0.060 to +0.068; BatchNorm re-estimated in batches of 4 instead of 64
 +0.0605 to +0.0614. An epoch of batches of 4 costs about what one of 16 does on the CPU (one
-process, alternating, 2 epochs each: 18.7 s against 23.7 s). Seconds per epoch of 256 windows at L=128 on the development machine's 2-core CPU,
-shared with other work (load 3, batches of 16): 7.7 to 10.1 s on one thread (30 to 40 ms a
-window), 20.9 s on two; at L=64 2.6 s (10 ms a window).
+process, alternating, 2 epochs each: 18.7 s against 23.7 s). Seconds per epoch of 256
+windows at L=128 on the development machine's 2-core CPU, shared with other work (load 3,
+batches of 16): 7.7 to 10.1 s on one thread (30 to 40 ms a window), 20.9 s on two; at L=64
+2.6 s (10 ms a window).
 """
 
 from __future__ import annotations
