@@ -29,8 +29,9 @@ The batch size is the lever: at 3 epochs, seeds 0..3, batches of 16 gave +0.052 
 rate barely matters (2e-3: +0.054 to +0.066, 1e-2: +0.057 to +0.061), nor does base 16 at twice
 the cost (batches of 16: +0.059 to +0.066; of 8: +0.049 to +0.071); without the symmetry
 penalty (alpha 0) +0.060 to +0.068; BatchNorm re-estimated in batches of 4 instead of 64
-+0.0605 to +0.0614. An epoch of batches of 4 costs about what one of 16 does on the CPU (one
-process, alternating, 2 epochs each: 18.7 s against 23.7 s). Seconds per epoch of 256
++0.057 to +0.064 (seeds 0..7, mean +0.061: no better). An epoch of batches of 4 costs about
+what one of 16 does on the CPU (one process, alternating, 2 epochs each: 18.7 s against
+23.7 s). Seconds per epoch of 256
 windows at L=128 on the development machine's 2-core CPU, shared with other work (load 3,
 batches of 16): 7.7 to 10.1 s on one thread (30 to 40 ms a window), 20.9 s on two; at L=64
 2.6 s (10 ms a window).
