@@ -10,7 +10,7 @@ running statistics of the given state).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -23,6 +23,7 @@ from autograder.runtime.probes.deepshape import toy_regressor
 
 __all__ = [
     "BASES",
+    "Learning",
     "adam_toy_run",
     "auroc",
     "double_conv_forward",
@@ -242,6 +243,15 @@ def adam_toy_run(seed: int, x: np.ndarray, y: np.ndarray, steps: int) -> dict:
     }
 
 
+class Learning(NamedTuple):
+    """What a learning run of task 5.7 measured."""
+
+    accuracy: float  # masked test accuracy of the U-Net
+    baseline: float  # masked test accuracy of the nucleotide-only baseline
+    device: str  # where the worker trained, e.g. "cpu" or "cuda:0"
+    cuda_available: bool  # torch.cuda.is_available() in the worker
+
+
 def learning_accuracy(
     pair_image: Any,
     unet_cls: Any,
@@ -253,22 +263,19 @@ def learning_accuracy(
     seed: int,
     n_train: int = 480,
     device: str = "cpu",
-) -> tuple[float, float]:
+) -> Learning:
     """Train the submission's U-Net on the embedded set (the learning tests of task 5.7).
 
     The kit's embedded set ``folded_rna(600, 64, 0)``: the first ``n_train`` windows train, the
     rest test. The probe ``deepshape.learn`` trains ``unet_cls(16, 8, 2)`` with
-    ``loss_cls(model, alpha=0.1)``, Adam(lr=5e-3), mini-batches of 16, through the submission's
+    ``loss_cls(model, alpha=0.1)``, Adam(lr=5e-3), mini-batches of 4, through the submission's
     ``pair_image``, ``step`` and ``predict`` (proxies), BatchNorm's statistics re-estimated
-    before predicting. Accuracy is computed here.
-
-    Returns:
-        (masked test accuracy of the U-Net, masked test accuracy of the nucleotide baseline).
+    before predicting. Accuracy is computed here; the worker reports only where it trained.
     """
     data = folded_rna(600, 64, 0, generate=False)
     codes = np.stack([one_hot(str(s)) for s in data.sequences])
     train, test = slice(0, n_train), slice(n_train, None)
-    logits = probe(
+    run = probe(
         "deepshape.learn",
         pair_image,
         unet_cls,
@@ -284,4 +291,12 @@ def learning_accuracy(
     )
     baseline = nucleotide_baseline(data.sequences[train], data.targets[train], data.sequences[test])
     y = data.targets[test]
-    return masked_accuracy(np.asarray(logits), y), masked_accuracy(baseline, y)
+    logits = np.asarray(run["logits"])
+    if logits.shape != y.shape:
+        raise ValueError(f"predict gave logits of shape {logits.shape}, expected {y.shape}")
+    return Learning(
+        accuracy=masked_accuracy(logits, y),
+        baseline=masked_accuracy(baseline, y),
+        device=str(run["device"]),
+        cuda_available=bool(run["cuda_available"]),
+    )

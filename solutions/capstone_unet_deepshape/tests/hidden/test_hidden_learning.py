@@ -1,14 +1,17 @@
-"""Hidden test of task 5.7: a longer training run, 8 epochs, on a GPU (``slow`` and ``gpu``:
-skipped where the grading worker sees no CUDA device), configured as the public
-test_learning.py otherwise.
+"""Hidden tests of task 5.7: a longer training run of 8 epochs on the CPU (``slow``), and the same
+run on a GPU (``gpu``: skipped where the grader has none), configured as the public
+test_learning.py otherwise (mini-batches of 4, Adam(lr=5e-3), BatchNorm re-estimated).
 
-On the CPU, 8 more epochs in every full grading (reference, variants, notebook, the 5.7 mutant)
-would add about 2 minutes to the kit's CI on 2 cores, over its budget; on a GPU they take
-seconds. Thresholds from benchmarks/capstone_seeds.py: 8 epochs on the CPU (the probe's one
-thread, torch 2.11), seeds 0..7: masked test accuracy 0.7393 0.7238 0.7321 0.7280 0.7235 0.7384
-0.7357 0.7247 (min +0.066 over the baseline 0.6574, mean +0.073, std 0.006); the threshold
-+0.05 is 0.016 below the worst seed. On an H100, 5 epochs, seeds 0..2: 0.7176 0.7220 0.7188
-(min +0.060); 8 epochs were not measured on a GPU.
+``slow`` is a label, not a switch: the kit's CI and every full grading run this test on the CPU,
+80 to 110 s of training on one thread of a 2-core CPU shared with other work (2 runs side by
+side; 8 epochs of 480 windows at about 10 ms a window on an idle core). Thresholds from
+benchmarks/capstone_seeds.py (reference solution, training seeds 0..7, the probe's one thread,
+torch 2.13, CPU), 8 epochs, masked test accuracy
+0.7601 0.7530 0.7512 0.7640 0.7643 0.7643 0.7509 0.7646 (over the baseline 0.6574: min +0.094,
+mean +0.102, max +0.107, std 0.006; AUROC 0.826 to 0.847). The CPU threshold, the baseline +
+0.07, is 0.024 below the worst seed (4 standard deviations). The GPU run was not measured with
+mini-batches of 4 (with 16, an H100 gave what the CPU gave); its threshold, + 0.06, leaves
+0.034 for cuDNN's other order of sums.
 """
 
 import pytest
@@ -36,19 +39,39 @@ def submitted() -> tuple:
 
 
 SLOW_EPOCHS = 8
-SLOW_MARGIN = 0.05
+SLOW_MARGIN = 0.07  # over the nucleotide-only baseline, on the CPU
+GPU_MARGIN = 0.06  # the same on the GPU (not measured there with mini-batches of 4)
 
 
 @pytest.mark.slow
+@graded("5.7", points=1, timeout=300)
+def test_unet_trained_8_epochs_beats_the_baseline_further():
+    seed_everything(977)
+    run = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1)
+    check(
+        run.accuracy >= run.baseline + SLOW_MARGIN,
+        f"masked test accuracy {run.accuracy:.4f} of UNet(16, 8, 2) trained {SLOW_EPOCHS} "
+        f"epochs: below the nucleotide-only baseline {run.baseline:.4f} + {SLOW_MARGIN}",
+    )
+
+
 @pytest.mark.gpu
 @graded("5.7", points=1, timeout=300)
 def test_unet_trained_8_epochs_on_the_gpu():
-    seed_everything(977)
+    seed_everything(978)
     if not probe("deepshape.cuda_available"):
-        pytest.skip("the grading worker sees no CUDA device (is the driver outside its view?)")
-    accuracy, baseline = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1, device="cuda")
+        pytest.skip(
+            "the grader has a GPU but the grading worker's PyTorch sees no CUDA device (is the "
+            "NVIDIA driver outside the worker's view, or is a CPU-only torch installed?)"
+        )
+    run = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1, device="cuda")
     check(
-        accuracy >= baseline + SLOW_MARGIN,
-        f"masked test accuracy {accuracy:.4f} after {SLOW_EPOCHS} epochs on the GPU: below the "
-        f"nucleotide-only baseline {baseline:.4f} + {SLOW_MARGIN}",
+        run.device.startswith("cuda") and run.cuda_available,
+        f"the GPU run trained on {run.device!r} (torch.cuda.is_available() "
+        f"{run.cuda_available} in the worker), not on a CUDA device",
+    )
+    check(
+        run.accuracy >= run.baseline + GPU_MARGIN,
+        f"masked test accuracy {run.accuracy:.4f} after {SLOW_EPOCHS} epochs on the GPU: below "
+        f"the nucleotide-only baseline {run.baseline:.4f} + {GPU_MARGIN}",
     )
