@@ -120,6 +120,6 @@ def test_capstone_learning_on_the_gpu_inside_the_sandbox(tmp_path):
     name = "capstone_unet_deepshape"
     results = grade(KIT, name, KIT / "solutions" / name, tmp_path / "r.json", tasks=("5.7",))
     gpu = [t for t in results["tests"] if t["name"].endswith("on_the_gpu")]
-    # a skip (the worker saw no CUDA) scores 0 of 0; a CPU run fails the device check
+    # a worker that saw no CUDA scores 0 (not graded); a CPU run fails the device check
     assert len(gpu) == 1 and gpu[0]["score"] == gpu[0]["max_score"] == 1, gpu
     assert results["score"] == results["max_score"], results["tests"]

@@ -1,5 +1,7 @@
 """Hidden tests of task 5.7: a longer training run of 8 epochs on the CPU (``slow``), and the same
-run on a GPU (``gpu``: skipped where the grader has none), configured as the public
+run on a GPU (``gpu``: where the grader has none, or its worker sees no CUDA device, the test is
+not run and scores 0 of its point, which stays in the maximum; ``grade-class`` names it before it
+starts), configured as the public
 test_learning.py otherwise (mini-batches of 4, Adam(lr=5e-3), BatchNorm re-estimated).
 
 ``slow`` is a label, not a switch: the kit's CI and every full grading run this test on the CPU,
@@ -18,6 +20,7 @@ import pytest
 
 from autograder.harness import graded, probe, submission
 from autograder.oracles.deepshape import learning_accuracy
+from autograder.runtime.requirements import RequirementMissing
 from autograder.testing import check, seed_everything
 
 pytestmark = pytest.mark.hidden
@@ -59,10 +62,12 @@ def test_unet_trained_8_epochs_beats_the_baseline_further():
 @graded("5.7", points=1, timeout=300)
 def test_unet_trained_8_epochs_on_the_gpu():
     seed_everything(978)
-    if not probe("deepshape.cuda_available"):
-        pytest.skip(
-            "the grader has a GPU but the grading worker's PyTorch sees no CUDA device (is the "
-            "NVIDIA driver outside the worker's view, or is a CPU-only torch installed?)"
+    if not probe("deepshape.cuda_available"):  # the grading set-up's fault, not the student's
+        raise RequirementMissing(
+            {
+                "gpu": "the grader has a GPU but the grading worker's PyTorch sees no CUDA device "
+                "(is the NVIDIA driver outside the worker's view, or a CPU-only torch installed?)"
+            }
         )
     run = learning_accuracy(*submitted(), epochs=SLOW_EPOCHS, seed=1, device="cuda")
     check(
