@@ -69,6 +69,7 @@ class Patch:
     loses: tuple[tuple[str, str], ...] = ()
 
 
+EQUIVALENT_MUTANTS = "equivalent.toml"  # mutants/ also lists the equivalent operator mutants
 _KEYS = {"mutant": {"task", "phrase", "description", "edits"}, "variant": {"how", "edits"}}
 _OPTIONAL = {"mutant": set(), "variant": {"loses"}}
 
@@ -77,6 +78,8 @@ def load_patches(folder: Path, kind: str) -> list[Patch]:
     """All patches of one kind in an assignment (``mutants/`` or ``variants/``), by name."""
     patches = []
     for path in sorted((folder / f"{kind}s").glob("*.toml")):
+        if path.name == EQUIVALENT_MUTANTS:
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if not _KEYS[kind] <= set(data) <= _KEYS[kind] | _OPTIONAL[kind]:
             raise PatchError(
