@@ -9,7 +9,7 @@ from autograder.testing import seed_everything
 
 pytestmark = pytest.mark.hidden
 
-layers = submission("hw1_mlp_numpy.layers")
+parameters = submission("hw1_mlp_numpy.parameters")  # provided: the holders
 optim = submission("hw1_mlp_numpy.optim")
 
 
@@ -20,7 +20,7 @@ def test_sgd_state_per_layer_and_key():
         lambda: optim.SGD(lr=0.05, momentum=0.9),
         lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9),
         "SGD(momentum=0.9) on three layers of the same shape (one buffer per (layer, key))",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=[(3, 3), (3, 3), (3, 3)],
     )
 
@@ -32,7 +32,7 @@ def test_sgd_weight_decay_without_momentum():
         lambda: optim.SGD(lr=0.1, weight_decay=0.2),
         lambda ps: torch.optim.SGD(ps, lr=0.1, weight_decay=0.2),
         "SGD(weight_decay=0.2) trajectory (weight decay added to the gradient)",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=[(2, 5)],
     )
 
@@ -45,7 +45,7 @@ def test_adam_eps_and_betas():
         lambda: optim.Adam(**kwargs),
         lambda ps: torch.optim.Adam(ps, **kwargs),
         "Adam(betas=(0.8, 0.95), eps=0.01) on small gradients (eps outside the square root)",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=[(3, 4), (4, 4)],
         steps=6,
         scale=1e-2,
