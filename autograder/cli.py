@@ -29,7 +29,13 @@ from autograder.grading.pack import pack
 from autograder.integrations.gradescope import GradescopeError, export_gradescope
 from autograder.integrations.nbgrader_course import NbgraderError, release_course
 from autograder.integrations.nbgrader_grading import nbgrader_grade
-from autograder.mutation import REPORT_FILE, EquivalentError, report_markdown, run_mutants
+from autograder.mutation import (
+    REPORT_FILE,
+    EquivalentError,
+    MutationError,
+    report_markdown,
+    run_mutants,
+)
 from autograder.release.build import check_release, release
 from autograder.release.errors import ReleaseError
 from autograder.release.wheel import build_wheel
@@ -438,7 +444,7 @@ def mutate_cmd(name: str, tasks: tuple[str, ...], jobs: int, kit: Path | None) -
 
     try:
         run = run_mutants(kit, name, tasks=tasks, jobs=jobs, progress=progress)
-    except (AssignmentError, TasksError, EquivalentError, GradingError) as exc:
+    except (AssignmentError, TasksError, EquivalentError, MutationError) as exc:
         _fail(str(exc))
     text = report_markdown(run)
     if tasks:

@@ -8,11 +8,12 @@ its own task's tests, ``equivalent`` reads the mutants listed as equivalent, ``r
 from autograder.mutation.equivalent import EquivalentError, load_equivalent
 from autograder.mutation.operators import Mutant, make_mutants
 from autograder.mutation.report import REPORT_FILE, report_markdown
-from autograder.mutation.run import MutationRun, run_mutants
+from autograder.mutation.run import MutationError, MutationRun, run_mutants
 
 __all__ = [
     "REPORT_FILE",
     "EquivalentError",
+    "MutationError",
     "Mutant",
     "MutationRun",
     "load_equivalent",

@@ -1,27 +1,43 @@
 """Grade every operator mutant of an assignment's solution on its own task's tests.
 
-Each mutant is the reference solution with one module replaced by its mutated text; it is graded
-like a submission (``autograder.grading.grade``, public and hidden tests, only its task) and
-counts as killed when that task scores less than full marks.
+Each mutant is the reference solution with one module replaced by its mutated text. It is graded
+like a submission, by the same pytest run and plugin as ``autograder.grading`` (public and hidden
+tests, in-process mode: it is the instructor's own code), on its task only, stopping at the first
+test that loses points; it is killed when a test of its task loses points.
+
+Speed: what the tests import (torch, the kit's oracles, ...) is imported once, here, and each
+mutant's pytest run is a forked child of this warm process, so a mutant costs its tests'
+collection and run, not an interpreter's start. Children run ``jobs`` at a time.
 """
 
 from __future__ import annotations
 
-import shutil
+import ast
+import importlib
+import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from autograder.assignment.paths import assignment_paths
-from autograder.grading.grade import grade
-from autograder.grading.results import task_scores
+from autograder.assignment.tasks import Assignment
+from autograder.grading.grade import GRACE_SECONDS
+from autograder.grading.intake import prepare_workspace
+from autograder.grading.run import Run, pytest_command, read_events
+from autograder.grading.status import Status
 from autograder.mutation.equivalent import load_equivalent
 from autograder.mutation.operators import Mutant, make_mutants
 
-__all__ = ["MutationRun", "Outcome", "TaskScore", "all_mutants", "run_mutants"]
+__all__ = ["MutationError", "MutationRun", "Outcome", "TaskScore", "all_mutants", "run_mutants"]
+
+
+class MutationError(RuntimeError):
+    """The mutation run cannot start: the reference itself loses points."""
 
 
 @dataclass(frozen=True)
@@ -30,13 +46,11 @@ class Outcome:
 
     Attributes:
         mutant: the mutant.
-        score: the task's points with the mutant in place.
-        killed: the task lost points.
+        killed: a test of its task lost points.
         equivalent: the reason it is listed as equivalent, or "".
     """
 
     mutant: Mutant
-    score: float
     killed: bool
     equivalent: str = ""
 
@@ -99,27 +113,64 @@ def all_mutants(solution: Path, modules: list[str]) -> list[Mutant]:
     return out
 
 
-def _grade_mutant(
-    kit: Path, name: str, solution: Path, mutant: Mutant, points: float, mode: str
-) -> tuple[float, bool]:
-    with tempfile.TemporaryDirectory(prefix="ag-mutant-") as tmp:
-        folder = Path(tmp) / name
-        shutil.copytree(
-            solution, folder, ignore=shutil.ignore_patterns("__pycache__", "tests", "*.ipynb")
-        )
-        (folder / mutant.file).write_text(mutant.text, encoding="utf-8")
-        results = grade(
-            kit,
-            name,
-            folder,
-            Path(tmp) / "results.json",
-            tasks=(mutant.task,),
-            mode=mode,
-            sandbox=False,
-            worker_user="keep",
-        )
-    score = task_scores(results).get(mutant.task, 0.0)
-    return score, score < points
+def _preload(tests: Path, package: str) -> None:
+    """Import what the test files import at their top (but the assignment), once, here."""
+    for path in sorted(tests.rglob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for module in names:
+                if module.split(".")[0] != package:
+                    try:
+                        importlib.import_module(module)
+                    except Exception:  # noqa: BLE001 - the child reports it, as grading would
+                        pass
+
+
+def _fork_pytest(cmd: list[str]) -> int:
+    """Start ``cmd`` (a ``python -m pytest ...`` line) as a forked child; returns its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        os.setsid()
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(quiet, fd)
+        os.environ.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        code = int(pytest.main(cmd[3:]))
+    finally:
+        os._exit(code)
+
+
+@dataclass
+class _Job:
+    """One pytest run in a forked child: a mutant's, or the reference's (``mutant`` None)."""
+
+    mutant: Mutant | None
+    tasks: tuple[str, ...]
+    folder: tempfile.TemporaryDirectory
+    results: Path
+    pid: int = 0
+    deadline: float = 0.0
+
+
+def _lost_points(results: Path, tasks: tuple[str, ...]) -> list[str]:
+    """The tasks of ``tasks`` where a finished test scored less than its points (or none ran)."""
+    run = Run()
+    read_events(results, run)
+    lost = {
+        row["task"]
+        for row in run.rows
+        if Status(row["status"]).counts and row["score"] < row["points"]
+    }
+    ran = {row["task"] for row in run.rows}
+    return [t for t in tasks if t in lost or t not in ran]
 
 
 def run_mutants(
@@ -150,20 +201,22 @@ def run_mutants(
     wanted = {t.id for t in chosen}
     mutants = [m for m in all_mutants(solution, modules) if m.task in wanted]
     equivalent = load_equivalent(solution)
-    points = {t.id: float(t.points) for t in assignment.tasks}
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
-    done = 0
+    _preload(solution / "tests", name)
+    reference = tuple(t.id for t in chosen)
+    lost = _run_jobs(kit, name, assignment, [(None, reference)], 1, None)[0]
+    if lost:
+        raise MutationError(f"the reference loses points on {', '.join(lost)}: fix that first")
 
-    def one(mutant: Mutant) -> Outcome:
-        score, killed = _grade_mutant(kit, name, solution, mutant, points[mutant.task], mode)
-        return Outcome(mutant, score, killed, equivalent.get(mutant.id, ""))
+    def report(mutant: Mutant, lost: list[str], done: int) -> None:
+        outcome = Outcome(mutant, bool(lost), equivalent.get(mutant.id, ""))
+        run.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome, done, len(mutants))
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for outcome in pool.map(one, mutants):
-            run.outcomes.append(outcome)
-            done += 1
-            if progress is not None:
-                progress(outcome, done, len(mutants))
+    _run_jobs(kit, name, assignment, [(m, (m.task,)) for m in mutants], jobs, report)
+    order = {m.id: i for i, m in enumerate(mutants)}
+    run.outcomes.sort(key=lambda o: order[o.mutant.id])
     made_ids = {m.id for m in mutants}
     run.stale = sorted(
         i for i in equivalent if i not in made_ids and (not tasks or _task_of(i, mutants))
@@ -182,6 +235,70 @@ def run_mutants(
         )
     run.seconds = time.monotonic() - start
     return run
+
+
+def _run_jobs(
+    kit: Path,
+    name: str,
+    assignment: Assignment,
+    work: list[tuple[Mutant | None, tuple[str, ...]]],
+    jobs: int,
+    report: Callable[[Mutant, list[str], int], None] | None,
+) -> list[list[str]]:
+    """Grade each (mutant or reference, tasks) in a forked pytest run, ``jobs`` at a time.
+
+    Returns:
+        For each item of ``work``, in order, the tasks where it lost points.
+    """
+    paths = assignment_paths(kit, name)
+    solution = kit / "solutions" / name
+    editable = {f: (solution / f).read_bytes() for f in assignment.editable_files}
+    limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
+    pending = list(enumerate(work))
+    running: dict[int, tuple[int, _Job]] = {}
+    out: list[list[str]] = [[] for _ in work]
+    done = 0
+    while pending or running:
+        while pending and len(running) < max(1, jobs):
+            index, (mutant, tasks) = pending.pop(0)
+            folder = tempfile.TemporaryDirectory(prefix="ag-mutant-")
+            files = dict(editable)
+            if mutant is not None:
+                files[mutant.file] = mutant.text.encode("utf-8")
+            root = prepare_workspace(paths.release, files, Path(folder.name) / "submission")
+            results = Path(folder.name) / "results.jsonl"
+            cmd = pytest_command(
+                solution / "tests",
+                root,
+                results,
+                mode="inprocess",
+                tasks=tasks,
+                public_only=False,
+                sandbox=False,
+                worker_user="keep",
+                slow_import="stop",
+                first_failure=True,  # one lost point is enough to kill a mutant
+            )
+            job = _Job(mutant, tasks, folder, results, deadline=time.monotonic() + limit)
+            job.pid = _fork_pytest(cmd)
+            running[job.pid] = (index, job)
+        pid, _ = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            now = time.monotonic()
+            for _, job in running.values():
+                if now > job.deadline:
+                    os.killpg(job.pid, signal.SIGKILL)
+            time.sleep(0.02)
+            continue
+        if pid not in running:
+            continue  # a child this run did not start
+        index, job = running.pop(pid)
+        out[index] = _lost_points(job.results, job.tasks)
+        job.folder.cleanup()
+        done += 1
+        if report is not None and job.mutant is not None:
+            report(job.mutant, out[index], done)
+    return out
 
 
 def _task_of(mutant_id: str, mutants: list[Mutant]) -> bool:
