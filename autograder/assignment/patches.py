@@ -26,7 +26,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["Edit", "Patch", "PatchError", "apply_patch", "load_patches"]
+__all__ = [
+    "EQUIVALENT_MUTANTS",
+    "MUTATION_REPORT",
+    "Edit",
+    "Patch",
+    "PatchError",
+    "apply_patch",
+    "load_patches",
+]
 
 
 class PatchError(ValueError):
@@ -70,6 +78,7 @@ class Patch:
 
 
 EQUIVALENT_MUTANTS = "equivalent.toml"  # mutants/ also lists the equivalent operator mutants
+MUTATION_REPORT = "mutation-report.md"  # autograder mutate's report: instructors only
 _KEYS = {"mutant": {"task", "phrase", "description", "edits"}, "variant": {"how", "edits"}}
 _OPTIONAL = {"mutant": set(), "variant": {"loses"}}
 

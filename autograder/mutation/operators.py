@@ -25,11 +25,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from autograder.assignment.tasks import TASK_ID
 from autograder.release.regions import BEGIN, END
 
 __all__ = ["Mutant", "Region", "make_mutants", "solution_regions"]
 
-_TODO = re.compile(r"^\s*# TODO\((?P<task>[\d.]+)\):")
+_TODO = re.compile(rf"^\s*# TODO\((?P<task>{TASK_ID})\):")
 
 _BINOP = {
     ast.Add: (ast.Sub,),
@@ -211,8 +212,11 @@ def _needs_parentheses(
     """Whether the new text of an expression needs parentheses to keep its meaning."""
     if not isinstance(node, ast.expr) or isinstance(new, _ATOMS):
         return False
-    if isinstance(parents.get(id(node)), (ast.stmt, ast.keyword)):
+    parent = parents.get(id(node))
+    if isinstance(parent, (ast.stmt, ast.keyword)):
         return False  # the whole right-hand side, a returned value, a keyword's value
+    if isinstance(parent, ast.Call) and any(arg is node for arg in parent.args):
+        return False  # an argument of a call, delimited by its commas
     first, last = lines[node.lineno - 1], lines[node.end_lineno - 1]
     before = first[: _char(first, node.col_offset)].rstrip()
     after = last[_char(last, node.end_col_offset) :].lstrip()

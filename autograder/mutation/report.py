@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from autograder.assignment.patches import MUTATION_REPORT
 from autograder.mutation.run import MutationRun
 
 __all__ = ["REPORT_FILE", "report_markdown", "summary_lines"]
 
-REPORT_FILE = "mutation-report.md"
+REPORT_FILE = MUTATION_REPORT
 
 
 def summary_lines(run: MutationRun) -> list[str]:
