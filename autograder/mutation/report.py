@@ -45,6 +45,15 @@ def report_markdown(run: MutationRun) -> str:
         "score is killed over non-equivalent mutants; equivalent mutants are listed in "
         "`mutants/equivalent.toml` with the reason.",
         "",
+        *(
+            [
+                f"{run.unrunnable} test(s) could not run on this machine (a data set or a GPU "
+                "missing): they decided no mutant's fate.",
+                "",
+            ]
+            if run.unrunnable
+            else []
+        ),
         *summary_lines(run),
         "",
         "## Survivors",

@@ -94,6 +94,8 @@ class MutationRun:
         seconds: the run's wall time.
         jobs: mutants graded at once.
         only: the task ids the run was limited to (empty: every task).
+        unrunnable: the reference's tests that this machine cannot run (a data set or a GPU
+            missing); they decide no mutant's fate.
     """
 
     name: str
@@ -103,6 +105,7 @@ class MutationRun:
     seconds: float = 0.0
     jobs: int = 1
     only: tuple[str, ...] = ()
+    unrunnable: int = 0
 
 
 def all_mutants(solution: Path, modules: list[str]) -> list[Mutant]:
@@ -160,17 +163,18 @@ class _Job:
     deadline: float = 0.0
 
 
-def _lost_points(results: Path, tasks: tuple[str, ...]) -> list[str]:
-    """The tasks of ``tasks`` where a finished test scored less than its points (or none ran)."""
+def _lost_points(results: Path, tasks: tuple[str, ...]) -> tuple[list[str], int]:
+    """The tasks of ``tasks`` where a finished test scored less than its points (or none ran),
+    and how many tests could not run on this machine (a data set or GPU missing: they prove
+    nothing, so they kill no mutant)."""
     run = Run()
     read_events(results, run)
+    rows = [row for row in run.rows if row.get("cause") != "missing"]
     lost = {
-        row["task"]
-        for row in run.rows
-        if Status(row["status"]).counts and row["score"] < row["points"]
+        row["task"] for row in rows if Status(row["status"]).counts and row["score"] < row["points"]
     }
-    ran = {row["task"] for row in run.rows}
-    return [t for t in tasks if t in lost or t not in ran]
+    ran = {row["task"] for row in rows}
+    return [t for t in tasks if t in lost or t not in ran], len(run.rows) - len(rows)
 
 
 def run_mutants(
@@ -179,7 +183,6 @@ def run_mutants(
     *,
     tasks: tuple[str, ...] = (),
     jobs: int = 2,
-    mode: str = "inprocess",
     progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> MutationRun:
     """Make and grade the mutants of ``name`` (every task, or ``tasks``).
@@ -189,7 +192,6 @@ def run_mutants(
         name: the assignment.
         tasks: only these task ids.
         jobs: mutants graded at once (each in a pytest process of its own).
-        mode: the grading mode, ``inprocess`` (the instructor's own code) or ``proxied``.
         progress: called after each mutant with its outcome, the count done and the total.
     """
     start = time.monotonic()
@@ -204,17 +206,20 @@ def run_mutants(
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
     _preload(solution / "tests", name)
     reference = tuple(t.id for t in chosen)
-    lost = _run_jobs(kit, name, assignment, [(None, reference)], 1, None)[0]
+    lost, run.unrunnable = _run_jobs(kit, name, assignment, [(None, reference)], 1, None)[0]
     if lost:
         raise MutationError(f"the reference loses points on {', '.join(lost)}: fix that first")
+    # pytest -x would stop at a test this machine cannot run, before the tests after it
+    first_failure = run.unrunnable == 0
 
-    def report(mutant: Mutant, lost: list[str], done: int) -> None:
-        outcome = Outcome(mutant, bool(lost), equivalent.get(mutant.id, ""))
+    def report(mutant: Mutant, lost: tuple[list[str], int], done: int) -> None:
+        outcome = Outcome(mutant, bool(lost[0]), equivalent.get(mutant.id, ""))
         run.outcomes.append(outcome)
         if progress is not None:
             progress(outcome, done, len(mutants))
 
-    _run_jobs(kit, name, assignment, [(m, (m.task,)) for m in mutants], jobs, report)
+    work = [(m, (m.task,)) for m in mutants]
+    _run_jobs(kit, name, assignment, work, jobs, report, first_failure=first_failure)
     order = {m.id: i for i, m in enumerate(mutants)}
     run.outcomes.sort(key=lambda o: order[o.mutant.id])
     made_ids = {m.id for m in mutants}
@@ -243,12 +248,15 @@ def _run_jobs(
     assignment: Assignment,
     work: list[tuple[Mutant | None, tuple[str, ...]]],
     jobs: int,
-    report: Callable[[Mutant, list[str], int], None] | None,
-) -> list[list[str]]:
+    report: Callable[[Mutant, tuple[list[str], int], int], None] | None,
+    *,
+    first_failure: bool = False,
+) -> list[tuple[list[str], int]]:
     """Grade each (mutant or reference, tasks) in a forked pytest run, ``jobs`` at a time.
 
     Returns:
-        For each item of ``work``, in order, the tasks where it lost points.
+        For each item of ``work``, in order, the tasks where it lost points and the count of
+        tests this machine could not run (``_lost_points``).
     """
     paths = assignment_paths(kit, name)
     solution = kit / "solutions" / name
@@ -256,7 +264,7 @@ def _run_jobs(
     limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
     pending = list(enumerate(work))
     running: dict[int, tuple[int, _Job]] = {}
-    out: list[list[str]] = [[] for _ in work]
+    out: list[tuple[list[str], int]] = [([], 0) for _ in work]
     done = 0
     while pending or running:
         while pending and len(running) < max(1, jobs):
@@ -277,7 +285,7 @@ def _run_jobs(
                 sandbox=False,
                 worker_user="keep",
                 slow_import="stop",
-                first_failure=True,  # one lost point is enough to kill a mutant
+                first_failure=first_failure,  # one lost point is enough to kill a mutant
             )
             job = _Job(mutant, tasks, folder, results, deadline=time.monotonic() + limit)
             job.pid = _fork_pytest(cmd)
