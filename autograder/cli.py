@@ -29,6 +29,13 @@ from autograder.grading.pack import pack
 from autograder.integrations.gradescope import GradescopeError, export_gradescope
 from autograder.integrations.nbgrader_course import NbgraderError, release_course
 from autograder.integrations.nbgrader_grading import nbgrader_grade
+from autograder.mutation import (
+    REPORT_FILE,
+    EquivalentError,
+    MutationError,
+    report_markdown,
+    run_mutants,
+)
 from autograder.release.build import check_release, release
 from autograder.release.errors import ReleaseError
 from autograder.release.wheel import build_wheel
@@ -416,6 +423,38 @@ def demo_cmd(name: str, out: Path, jobs: int, kit: Path | None) -> None:
     for line in score_table(kit, name, results):
         click.echo(line)
     click.echo(f"results in {out / 'graded'}; {time.monotonic() - start:.0f} s")
+
+
+@main.command("mutate")
+@click.argument("name")
+@click.option("--task", "tasks", multiple=True, help="only the mutants of this task id")
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True)
+@_KIT
+def mutate_cmd(name: str, tasks: tuple[str, ...], jobs: int, kit: Path | None) -> None:
+    """Grade operator mutants of NAME's solution regions on their tasks' tests; report survivors.
+
+    Writes solutions/NAME/mutation-report.md (with --task the partial report is only printed).
+    Exits 1 when a non-equivalent mutant survives.
+    """
+    kit = kit or find_kit()
+
+    def progress(outcome, done: int, total: int) -> None:
+        verdict = "equivalent" if outcome.equivalent else "killed" if outcome.killed else "SURVIVED"
+        click.echo(f"[{done}/{total}] {outcome.mutant.id} ({outcome.mutant.task}): {verdict}")
+
+    try:
+        run = run_mutants(kit, name, tasks=tasks, jobs=jobs, progress=progress)
+    except (AssignmentError, TasksError, EquivalentError, MutationError) as exc:
+        _fail(str(exc))
+    text = report_markdown(run)
+    if tasks:
+        click.echo(text)
+    else:
+        out = kit / "solutions" / name / REPORT_FILE
+        out.write_text(text, encoding="utf-8")
+        click.echo(text.split("## Survivors")[0].rstrip())
+        click.echo(f"written to {out}")
+    sys.exit(1 if any(t.survivors for t in run.tasks) else 0)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,40 @@ def _missing(test: dict) -> bool:
     return test["extra_data"]["cause"] == "missing"
 
 
+# HW1's 1.9 builds the network from the student's layers, losses and optimisers by design
+COMPOSING = {"hw1_mlp_numpy": {"1.9"}}
+
+
+@pytest.mark.parametrize(
+    "module, breakage, loses",
+    [
+        ("layers", "raise ImportError('broken on purpose')\n", {"1.1", "1.2", "1.3"}),
+        (
+            "layers",
+            "class Linear:\n    def __init__(self, *a, **k):\n        raise ValueError\n",
+            {"1.1"},
+        ),
+        ("optim", "def broken(:\n", {"1.7", "1.8"}),
+    ],
+    ids=["layers-does-not-import", "layers-linear-broken", "optim-syntax-error"],
+)
+def test_a_broken_hw1_module_costs_only_its_own_tasks(module, breakage, loses, tmp_path):
+    """Points follow the task that is wrong: the other modules' tasks keep full marks."""
+    name = "hw1_mlp_numpy"
+    submission = tmp_path / name
+    shutil.copytree(KIT / "solutions" / name, submission, ignore=shutil.ignore_patterns("tests"))
+    if "Linear" in breakage:  # the rest of layers.py stays correct
+        breakage = (submission / "layers.py").read_text() + "\n\n" + breakage
+    (submission / f"{module}.py").write_text(breakage)
+    results = grade(KIT, name, submission, tmp_path / "r.json")
+    scores = task_scores(results)
+    for task in load_tasks(KIT / "solutions" / name).tasks:
+        if task.id in loses:
+            assert scores[task.id] < task.points, task.id
+        elif task.id not in COMPOSING[name]:
+            assert scores[task.id] == task.points, (task.id, results["output"])
+
+
 def _assert_a_message_says(results: dict, task: str, phrase: str) -> None:
     """Some test of ``task`` that lost points has ``phrase`` in its message (any case)."""
     messages = [

@@ -20,6 +20,7 @@ LAYERS = [
     ("autograder.testing", "autograder.harness", "autograder.oracles"),
     ("autograder.release",),
     ("autograder.grading",),
+    ("autograder.mutation",),
     ("autograder.plugin", "autograder.classroom"),
     ("autograder.integrations",),
     ("autograder.cli",),

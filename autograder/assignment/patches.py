@@ -26,7 +26,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["Edit", "Patch", "PatchError", "apply_patch", "load_patches"]
+__all__ = [
+    "EQUIVALENT_MUTANTS",
+    "MUTATION_REPORT",
+    "Edit",
+    "Patch",
+    "PatchError",
+    "apply_patch",
+    "load_patches",
+]
 
 
 class PatchError(ValueError):
@@ -69,6 +77,8 @@ class Patch:
     loses: tuple[tuple[str, str], ...] = ()
 
 
+EQUIVALENT_MUTANTS = "equivalent.toml"  # mutants/ also lists the equivalent operator mutants
+MUTATION_REPORT = "mutation-report.md"  # autograder mutate's report: instructors only
 _KEYS = {"mutant": {"task", "phrase", "description", "edits"}, "variant": {"how", "edits"}}
 _OPTIONAL = {"mutant": set(), "variant": {"loses"}}
 
@@ -77,6 +87,8 @@ def load_patches(folder: Path, kind: str) -> list[Patch]:
     """All patches of one kind in an assignment (``mutants/`` or ``variants/``), by name."""
     patches = []
     for path in sorted((folder / f"{kind}s").glob("*.toml")):
+        if path.name == EQUIVALENT_MUTANTS:
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if not _KEYS[kind] <= set(data) <= _KEYS[kind] | _OPTIONAL[kind]:
             raise PatchError(

@@ -78,9 +78,12 @@ def pytest_command(
     worker_user: str,
     slow_import: str,
     collect_only: bool = False,
+    first_failure: bool = False,
 ) -> list[str]:
     """The pytest command line that grades ``root`` with the tests in ``tests`` (or only collects
-    them)."""
+    them). With ``first_failure`` it stops at the first test that loses points (the rest are
+    "not graded"): enough to know that a tree does not score full marks (``autograder.mutation``).
+    """
     ini = results.with_suffix(".ini")
     ini.write_text("[pytest]\naddopts =\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "pytest", str(tests), "-c", str(ini)]
@@ -95,6 +98,8 @@ def pytest_command(
     cmd += ["--slow-import", slow_import]
     if collect_only:
         cmd.append("--collect-only")
+    if first_failure:
+        cmd.append("-x")
     if _shows_waiting(cmd):  # a slow import's message reaches the student's terminal
         cmd.append("--capture=sys")
     return cmd

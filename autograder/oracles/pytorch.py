@@ -39,6 +39,8 @@ __all__ = [
     "linear_grads",
     "loss_and_grad",
     "max_pool2d",
+    "MLP_ACTIVATIONS",
+    "mlp_forward",
     "pool2d_grad",
     "softmax_cross_entropy_loss",
 ]
@@ -94,6 +96,34 @@ def linear_grads(
     """
     _, (dx, dW, db) = forward_backward(lambda x, W, b: F.linear(x, W.T, b), [x, W, b], grad_out)
     return dx, dW, db
+
+
+MLP_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "relu": torch.relu,
+    "sigmoid": torch.sigmoid,
+    "gelu": lambda t: F.gelu(t, approximate="tanh"),
+}
+
+
+def mlp_forward(
+    params: Sequence[dict[str, torch.Tensor]], activation: str, x: torch.Tensor
+) -> torch.Tensor:
+    """A multilayer perceptron ``Linear -> act -> ... -> Linear`` in PyTorch.
+
+    Args:
+        params: per Linear layer, ``{"W": (D_in, D_out), "b": (D_out,)}`` tensors.
+        activation: a key of ``MLP_ACTIVATIONS``, applied after every Linear but the last.
+        x: inputs, ``(N, D_in)``.
+
+    Returns:
+        The logits, ``(N, C)`` (not activated).
+    """
+    h = x
+    for i, p in enumerate(params):
+        h = h @ p["W"] + p["b"]
+        if i < len(params) - 1:
+            h = MLP_ACTIVATIONS[activation](h)
+    return h
 
 
 def _pair(value: int | Sequence[int]) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 
 The release of one assignment is made of small ordered steps, each in a module of its own:
 
-1. ``released_files``: which files are released (hidden tests, mutants and variants never are);
+1. ``released_files``: which files are released (hidden tests, mutants, variants and the
+   mutation report never are);
 2. ``check_handout`` (``handout``): the handout's task table must agree with tasks.toml;
 3. per file, by kind (``FILE_STEPS``): modules go through ``strip_regions`` (``regions``),
    notebooks through ``check_test_cells`` and nbgrader's generate-assignment (``notebooks``),
@@ -29,6 +30,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from autograder.assignment.patches import MUTATION_REPORT
 from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import Assignment, is_assignment, load_tasks
 from autograder.release.errors import ReleaseError
@@ -65,8 +67,8 @@ def released_files(folder: Path) -> list[Path]:
         rel = path.relative_to(folder)
         if not path.is_file() or set(rel.parts) & _NEVER or path.suffix == ".pyc":
             continue
-        if rel.parts[:2] == ("tests", "hidden"):
-            continue
+        if rel.parts[:2] == ("tests", "hidden") or rel == Path(MUTATION_REPORT):
+            continue  # the mutation report shows solution lines in its diffs
         out.append(rel)
     return out
 

@@ -55,6 +55,13 @@ def test_hidden_tests_mutants_and_variants_are_not_released(fixture_kit: Path):
     assert not (released / "tests" / "hidden").exists() and not (released / "mutants").exists()
 
 
+def test_the_mutation_report_is_not_released(own_fixture_kit: Path):
+    """Its diffs show solution lines."""
+    (own_fixture_kit / "solutions" / "fx_ops" / "mutation-report.md").write_text("# report\n")
+    files = {str(p) for p in released_files(own_fixture_kit / "solutions" / "fx_ops")}
+    assert "mutation-report.md" not in files and "README.md" in files
+
+
 def test_release_is_deterministic_and_check_passes(own_fixture_kit: Path, tmp_path: Path):
     release(own_fixture_kit, out=tmp_path / "again")
     for path in (own_fixture_kit / "assignments").rglob("*"):

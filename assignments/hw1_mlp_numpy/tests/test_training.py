@@ -4,8 +4,7 @@ The digits threshold comes from benchmarks/hw1_digits_seeds.py (reference soluti
 seeds 0..9, split seed 0, the configuration of test_digits_accuracy): test accuracy per seed
 0.9749 0.9721 0.9777 0.9721 0.9777 0.9666 0.9721 0.9694 0.9666 0.9721, min 0.9666, mean 0.9721.
 The graded threshold 0.95 is 5 test images (of 359) below the worst seed and about 5 standard
-deviations below the mean, so a correct implementation that initialises or shuffles differently
-passes (the variant training_written_differently checks one)."""
+deviations below the mean, so a correct implementation trained with other seeds passes."""
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ import torch.nn.functional as F
 
 from autograder.data import load_digits_split, standardised
 from autograder.harness import graded, submission
+from autograder.oracles.pytorch import mlp_forward
 from autograder.testing import assert_close, check, seed_everything
 
 layers = submission("hw1_mlp_numpy.layers")
@@ -24,22 +24,6 @@ solver = submission("hw1_mlp_numpy.solver")
 training = submission("hw1_mlp_numpy.training")
 
 DIGITS_THRESHOLD = 0.95
-
-TORCH_ACTIVATIONS = {
-    "relu": torch.relu,
-    "sigmoid": torch.sigmoid,
-    "gelu": lambda t: F.gelu(t, approximate="tanh"),
-}
-
-
-def torch_mlp(params, activation, x):
-    """The MLP Linear -> act -> ... -> Linear in PyTorch, from a list of {"W", "b"} dicts."""
-    h = x
-    for i, p in enumerate(params):
-        h = h @ p["W"] + p["b"]
-        if i < len(params) - 1:
-            h = TORCH_ACTIVATIONS[activation](h)
-    return h
 
 
 @graded("1.9", points=3)
@@ -62,7 +46,7 @@ def test_build_mlp_matches_torch(activation):
             f"expected {(sizes[i], sizes[i + 1])}",
         )
     x = np.random.randn(4, 5)
-    expected = torch_mlp(
+    expected = mlp_forward(
         [{k: torch.from_numpy(v) for k, v in p.items()} for p in params],
         activation,
         torch.from_numpy(x),
@@ -81,7 +65,7 @@ def test_build_mlp_matches_torch(activation):
         assert_close(q["W"], p["W"], name=f"build_mlp with the same seed: W of Linear layer {i}")
 
 
-@graded("1.9", points=3)
+@graded("1.9", points=2)
 def test_train_step_matches_torch():
     seed_everything(31)
     sizes = [4, 6, 3]
@@ -100,7 +84,7 @@ def test_train_step_matches_torch():
         value = training.train_step(net, loss, optimiser, x, np.eye(3)[y])
         reference.zero_grad()
         expected = F.cross_entropy(
-            torch_mlp(params, "relu", torch.from_numpy(x)), torch.from_numpy(y)
+            mlp_forward(params, "relu", torch.from_numpy(x)), torch.from_numpy(y)
         )
         expected.backward()
         reference.step()
@@ -118,7 +102,7 @@ def test_train_step_matches_torch():
                 )
 
 
-@graded("1.9", points=3)
+@graded("1.9", points=2)
 def test_overfits_a_tiny_batch():
     seed_everything(32)
     x, y = np.random.randn(16, 20), np.arange(16) % 4

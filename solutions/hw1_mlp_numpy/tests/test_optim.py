@@ -1,8 +1,9 @@
 """Public tests of tasks 1.7 and 1.8: SGD and Adam follow torch.optim step for step.
 
-The same gradient sequence is fed to the student's optimiser (through two Linear layers used as
-parameter holders: their params and grads are set directly) and to torch.optim; the parameters
-must agree after every step.
+The same gradient sequence is fed to the student's optimiser and to torch.optim; the parameters
+must agree after every step. The parameters live in the provided ``parameters.Parameters``
+holders (their params and grads are set directly), not in the student's Linear: a broken
+layers.py costs tasks 1.1 to 1.3, never the optimisers.
 """
 
 import numpy as np
@@ -13,10 +14,10 @@ from autograder.harness import graded, submission
 from autograder.oracles.pytorch import compare_trajectories
 from autograder.testing import assert_close, seed_everything
 
-layers = submission("hw1_mlp_numpy.layers")
+parameters = submission("hw1_mlp_numpy.parameters")  # provided: the holders
 optim = submission("hw1_mlp_numpy.optim")
 
-SHAPES = [(3, 4), (4, 2)]  # two Linear layers: W (D_in, D_out) and b (D_out,)
+SHAPES = [(3, 4), (4, 2)]  # two holders: W (D_in, D_out) and b (D_out,)
 
 
 # ---------------------------------------------------------------- 1.7 SGD
@@ -29,7 +30,7 @@ def test_sgd_plain_step():
         lambda: optim.SGD(lr=0.1),
         lambda ps: torch.optim.SGD(ps, lr=0.1),
         "SGD(lr=0.1), p - lr * g",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=SHAPES,
         steps=3,
     )
@@ -43,7 +44,7 @@ def test_sgd_momentum_matches_torch(momentum):
         lambda: optim.SGD(lr=0.05, momentum=momentum),
         lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=momentum),
         f"SGD(momentum={momentum}) trajectory (b = g first, then b = mu * b + g; p -= lr * b)",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=SHAPES,
     )
 
@@ -55,7 +56,7 @@ def test_sgd_momentum_weight_decay_matches_torch():
         lambda: optim.SGD(lr=0.05, momentum=0.9, weight_decay=0.1),
         lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.1),
         "SGD(momentum=0.9, weight_decay=0.1) trajectory (weight decay added to the gradient)",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=SHAPES,
     )
 
@@ -71,7 +72,7 @@ def test_adam_matches_torch(lr):
         lambda: optim.Adam(lr=lr),
         lambda ps: torch.optim.Adam(ps, lr=lr),
         f"Adam(lr={lr}) trajectory",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=SHAPES,
         steps=6,
     )
@@ -84,7 +85,7 @@ def test_adam_weight_decay_matches_torch():
         lambda: optim.Adam(lr=0.01, weight_decay=0.1),
         lambda ps: torch.optim.Adam(ps, lr=0.01, weight_decay=0.1),
         "Adam(weight_decay=0.1) trajectory (weight decay added to the gradient, not AdamW)",
-        make_holder=layers.Linear,
+        make_holder=parameters.Parameters,
         shapes=SHAPES,
     )
 
@@ -92,7 +93,7 @@ def test_adam_weight_decay_matches_torch():
 @graded("1.8", points=2)
 def test_adam_first_step_is_bias_corrected():
     seed_everything(25)
-    holder = layers.Linear(3, 2)
+    holder = parameters.Parameters(3, 2)
     W, b = np.random.randn(3, 2), np.random.randn(2)
     gW, gb = np.random.randn(3, 2), np.random.randn(2)
     holder.params = {"W": W, "b": b}

@@ -1,4 +1,5 @@
-"""Hidden tests of tasks 1.1 to 1.3: repeated calls, larger sizes, the ReLU kink, huge inputs."""
+"""Hidden tests of tasks 1.1 to 1.3: repeated calls, larger sizes, the ReLU kink, huge inputs,
+two objects of one class that each keep their own cache."""
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ def test_linear_second_backward_overwrites_grads():
     )
 
 
-@graded("1.1", points=2)
+@graded("1.1", points=1)
 def test_linear_large_batch_matches_torch():
     seed_everything(41)
     lin = layers.Linear(33, 17)
@@ -80,7 +81,7 @@ def test_activation_shapes_and_dtypes(name, shape):
         check(value.dtype == np.float64, f"{name}.{what}: dtype {value.dtype}, expected float64")
 
 
-@graded("1.3", points=2)
+@graded("1.3", points=1)
 def test_gelu_large_inputs():
     x = np.array([[-1000.0, -30.0, -5.0, 0.0, 5.0, 30.0, 1000.0]])
     grad_out = np.ones_like(x)
@@ -94,3 +95,53 @@ def test_gelu_large_inputs():
     grad_in = gelu.backward(grad_out)
     check_finite(grad_in, "GELU.backward at |x| up to 1000")
     assert_close(grad_in, expected_grad, atol=1e-12, name="GELU.backward at |x| up to 1000")
+
+
+def _two_instances_keep_their_own_state(name, make, d_in, d_out):
+    """Two instances of one class: forward both, then backward the first: its own cache counts."""
+    first, second = make(), make()
+    x1, x2 = np.random.randn(4, d_in), np.random.randn(3, d_in)
+    grad_out = np.random.randn(4, d_out)
+    if name == "Linear":
+        W, b = np.random.randn(d_in, d_out), np.random.randn(d_out)
+        first.params = {"W": W, "b": b}
+        second.params = {"W": np.random.randn(d_in, d_out), "b": np.random.randn(d_out)}
+        expected, _, _ = linear_grads(x1, W, b, grad_out)
+    else:
+        fn = {"ReLU": F.relu, "Sigmoid": torch_sigmoid, "GELU": torch_gelu}[name]
+        _, (expected,) = forward_backward(fn, [x1], grad_out)
+    first.forward(x1)
+    second.forward(x2)  # a cache shared between instances (a class attribute) is overwritten
+    assert_close(
+        first.backward(grad_out),
+        expected,
+        name=f"{name}.backward of the first of two {name} objects, after both ran forward "
+        "(each object keeps its own cache, as in a network that uses the class twice)",
+    )
+
+
+def torch_sigmoid(t):
+    return t.sigmoid()
+
+
+def torch_gelu(t):
+    return F.gelu(t, approximate="tanh")
+
+
+@graded("1.1", points=1)
+def test_linear_two_instances_keep_their_own_state():
+    seed_everything(43)
+    _two_instances_keep_their_own_state("Linear", lambda: layers.Linear(3, 2), 3, 2)
+
+
+@graded("1.2", points=1)
+@pytest.mark.parametrize("name", ["ReLU", "Sigmoid"])
+def test_activation_two_instances_keep_their_own_state(name):
+    seed_everything(44)
+    _two_instances_keep_their_own_state(name, getattr(layers, name), 5, 5)
+
+
+@graded("1.3", points=1)
+def test_gelu_two_instances_keep_their_own_state():
+    seed_everything(45)
+    _two_instances_keep_their_own_state("GELU", layers.GELU, 5, 5)

@@ -1,4 +1,5 @@
-"""Hidden tests of tasks 1.4 to 1.6: batch of one, confident predictions, many classes, margins."""
+"""Hidden tests of tasks 1.4 to 1.6: batch of one, confident predictions, many classes, margins,
+hinge terms exactly at 0."""
 
 import numpy as np
 import pytest
@@ -82,7 +83,7 @@ def test_softmax_ce_many_classes():
     )
 
 
-@graded("1.6", points=2)
+@graded("1.6", points=1)
 @pytest.mark.parametrize("margin", [0.5, 2.0])
 def test_hinge_other_margins(margin):
     seed_everything(52)
@@ -99,4 +100,20 @@ def test_hinge_other_margins(margin):
         loss.backward(logits, target),
         expected_grad,
         name=f"HingeLoss(margin={margin}).backward grad",
+    )
+
+
+@graded("1.6", points=1)
+def test_hinge_terms_exactly_at_zero_have_zero_gradient():
+    # rows 0 and 1 have one term exactly 0 (1 - s[y] + s[j] == 0 in floating point), row 2 two
+    # positive terms; the handout: where a term is exactly 0 its gradient is taken as 0
+    logits = np.array([[2.0, 1.0, 0.0], [0.5, 0.0, 1.5], [0.0, 0.0, 0.0]])
+    target = np.eye(3)[[0, 2, 1]]
+    expected_grad = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, -2.0, 1.0]]) / 3
+    loss = losses.HingeLoss()
+    assert_close(loss.forward(logits, target), 2.0 / 3, name="HingeLoss.forward with ties")
+    assert_close(
+        loss.backward(logits, target),
+        expected_grad,
+        name="HingeLoss.backward where a term is exactly 0 (its gradient is taken as 0)",
     )

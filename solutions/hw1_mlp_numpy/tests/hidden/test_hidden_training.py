@@ -1,4 +1,5 @@
-"""Hidden tests of task 1.9: other activations, losses and optimisers on digits; Fashion-MNIST.
+"""Hidden tests of task 1.9: build_mlp's seeding contract and its backward pass through a new
+activation object per layer; other activations, losses and optimisers on digits; Fashion-MNIST.
 
 Thresholds from benchmarks/hw1_digits_seeds.py (reference solution; digits: training seeds 0..9,
 split seed 0; Fashion-MNIST subset (10000, 2000): seeds 0..4):
@@ -10,10 +11,12 @@ split seed 0; Fashion-MNIST subset (10000, 2000): seeds 0..4):
 
 import numpy as np
 import pytest
+import torch
 
 from autograder.data import load_digits_split, load_fashion_mnist, standardised
 from autograder.harness import graded, requires, submission
-from autograder.testing import check, seed_everything
+from autograder.oracles.pytorch import mlp_forward
+from autograder.testing import assert_close, check, seed_everything
 
 pytestmark = pytest.mark.hidden
 
@@ -35,6 +38,43 @@ SETUPS = {
         0.95,
     ),
 }
+
+
+@graded("1.9", points=1)
+def test_build_mlp_seeds_one_generator_for_every_linear():
+    sizes = [6, 5, 4, 3]
+    net = training.build_mlp(sizes, "relu", seed=7)
+    rng = np.random.default_rng(7)  # the handout: one generator, passed as rng to every Linear
+    for i, layer in enumerate(net.parameterised_layers()):
+        params = layer.params
+        expected = rng.normal(0.0, np.sqrt(2.0 / sizes[i]), size=(sizes[i], sizes[i + 1]))
+        assert_close(
+            params["W"],
+            expected,
+            name=f"build_mlp({sizes}, seed=7): W of Linear layer {i} (one "
+            "np.random.default_rng(seed) passed as rng to every Linear, in order)",
+        )
+        assert_close(params["b"], np.zeros(sizes[i + 1]), name=f"b of Linear layer {i}")
+
+
+@graded("1.9", points=1)
+def test_build_mlp_backward_through_every_layer():
+    seed_everything(71)
+    sizes = [5, 7, 6, 4, 3]
+    for activation in ("relu", "sigmoid", "gelu"):
+        net = training.build_mlp(sizes, activation, seed=2)
+        weights = [linear.params for linear in net.parameterised_layers()]
+        x, grad_out = np.random.randn(4, 5), np.random.randn(4, 3)
+        tensors = [{k: torch.from_numpy(v) for k, v in p.items()} for p in weights]
+        xt = torch.tensor(x, requires_grad=True)
+        mlp_forward(tensors, activation, xt).backward(torch.from_numpy(grad_out))
+        net.forward(x)
+        assert_close(
+            net.backward(grad_out),
+            xt.grad.numpy(),
+            name=f"build_mlp({sizes}, {activation!r}): the network's backward dL/dx (a new "
+            "activation object after every Linear but the last, each with its own cache)",
+        )
 
 
 @graded("1.9", points=2)
