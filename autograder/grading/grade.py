@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.grading.bundle import files_fingerprint, kit_fingerprint
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.intake import IntakeError, collect_editable, prepare_workspace
 from autograder.grading.results import gradescope_results
@@ -49,7 +50,11 @@ def grade(
     Args:
         collected: the submission's editable files and intake notes, already read (then
             ``source`` only names it).
-        extra: added to ``extra_data`` (class grading records what was graded).
+        extra: added to ``extra_data``.
+
+    The results record the SHA-256 of the submission's editable files and of the kit's grading
+    files (``extra_data.fingerprints``, ``autograder.grading.bundle``): a class run takes them as
+    they are while both match.
 
     Raises:
         GradingError: the assignment, the submission or the tests could not be read.
@@ -80,7 +85,9 @@ def grade(
     results = gradescope_results(
         run.rows, paths.assignment, time.monotonic() - start, run.protections
     )
-    results["extra_data"].update(extra or {}, interrupted=run.interrupted)
+    prints = {"submission": files_fingerprint(files), "tests": kit_fingerprint(kit, name)}
+    results["extra_data"].update({"fingerprints": prints}, interrupted=run.interrupted)
+    results["extra_data"].update(extra or {})
     off = {k: v for k, v in run.protections.items() if v.startswith("off")}
     if off:
         listed = "; ".join(f"{k} {v}" for k, v in off.items())

@@ -97,7 +97,8 @@ def grade_submitted(
             what = f"error: {result.message}"
         else:
             score = f"{result.results['score']:g} / {result.results['max_score']:g}"
-            what = f"{score} ({result.status.value}, {result.seconds:.1f} s)"
+            how = "cached" if result.cached else f"{result.status.value}, {result.seconds:.1f} s"
+            what = f"{score} ({how})"
         if report is not None:
             report(f"[{done}/{len(found)}] {result.student}: {what}")
 

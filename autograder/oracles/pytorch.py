@@ -330,7 +330,7 @@ def compare_trajectories(
             grads = {k: scale * np.random.randn(*t.shape) for k, t in layer.items()}
             holder.grads = grads
             for k, t in layer.items():
-                t.grad = torch.from_numpy(grads[k].copy())
+                t.grad = torch.tensor(grads[k])  # a copy, float64
         student.step(holders)
         reference.step()
         for i, (holder, layer) in enumerate(zip(holders, tensors, strict=True)):
