@@ -76,8 +76,10 @@ class LocalBackend:
     def run(self, kit: Path, name: str, jobs: list[Job], collect: Collect) -> None:
         pool = ThreadPoolExecutor(max_workers=self.jobs)
         futures = {pool.submit(grade_files, kit, *args): student for student, args in jobs}
+        seen = set()
         try:
             for future in as_completed(futures):
+                seen.add(future)
                 collect(futures[future], future.result())
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -85,8 +87,9 @@ class LocalBackend:
                 stop_all()
                 time.sleep(0.1)
             for future, student in futures.items():
-                if not future.cancelled() and future.exception() is None:
-                    collect(student, future.result())
+                if future in seen or future.cancelled() or future.exception() is not None:
+                    continue
+                collect(student, future.result())  # finished before it was stopped, or not
             raise
         finally:
             pool.shutdown(wait=True)
