@@ -40,6 +40,7 @@ def grade(
     worker_user: str = "nobody",
     collected: tuple[dict[str, bytes], list[str]] | None = None,
     extra: dict[str, Any] | None = None,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """Grade one submission and write Gradescope's results.json to ``out``.
 
@@ -51,6 +52,8 @@ def grade(
         collected: the submission's editable files and intake notes, already read (then
             ``source`` only names it).
         extra: added to ``extra_data``.
+        threads: the threads the tests' numerical libraries may use (a class run gives each of
+            its gradings at once an equal part of the cores); None leaves their defaults.
 
     The results record the SHA-256 of the submission's editable files and of the kit's grading
     files (``extra_data.fingerprints``, ``autograder.grading.bundle``): a class run takes them as
@@ -81,6 +84,7 @@ def grade(
             timeout=budget,
             sandbox=sandbox,
             worker_user=worker_user,
+            threads=threads,
         )
     results = gradescope_results(
         run.rows, paths.assignment, time.monotonic() - start, run.protections

@@ -21,6 +21,7 @@ from autograder.grading.errors import GradingError
 from autograder.grading.results import import_note
 from autograder.grading.status import Status
 from autograder.runtime.sandbox import remove_cgroups
+from autograder.runtime.threads import thread_env
 
 __all__ = ["Run", "pytest_command", "read_events", "run_tests", "stop_all"]
 
@@ -110,10 +111,15 @@ def _shows_waiting(cmd: list[str]) -> bool:
     return "inprocess" in cmd and cmd[cmd.index("--slow-import") + 1] == "warn"
 
 
-def _run(cmd: list[str], timeout: float | None) -> tuple[str, bool, str]:
-    """Run the pytest process; returns its log, whether it was interrupted, and what the tests
-    it did not finish are told."""
+def _run(
+    cmd: list[str], timeout: float | None, threads: int | None = None
+) -> tuple[str, bool, str]:
+    """Run the pytest process (and, through its environment, its worker) with ``threads``
+    threads for numerical libraries (their own default when None); returns its log, whether it
+    was interrupted, and what the tests it did not finish are told."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    if threads is not None:
+        env.update(thread_env(threads))
     shows_waiting = _shows_waiting(cmd)
     proc = subprocess.Popen(
         cmd,
@@ -188,6 +194,7 @@ def run_tests(
     sandbox: bool = True,
     worker_user: str = "nobody",
     slow_import: str = "warn",
+    threads: int | None = None,
 ) -> Run:
     """Run an assignment's tests on one tree, in a pytest process of its own.
 
@@ -202,6 +209,8 @@ def run_tests(
         sandbox: isolate the proxied worker.
         worker_user: ``nobody`` (where the machine allows it) or ``keep`` the grader's uid.
         slow_import: in-process mode, an import over its limit: ``warn`` and wait, or ``stop``.
+        threads: the threads numpy's BLAS, PyTorch and TensorFlow may use in the tests' process
+            and the worker (``autograder.runtime.threads``); None leaves their defaults.
 
     Raises:
         GradingError: the tests could not be collected.
@@ -219,7 +228,7 @@ def run_tests(
         worker_user=worker_user,
         slow_import=slow_import,
     )
-    log, interrupted, reason = _run(cmd, timeout)
+    log, interrupted, reason = _run(cmd, timeout, threads)
     run = Run(log=log, interrupted=interrupted)
     read_events(results, run)
     if not run.collected and not run.rows:

@@ -16,6 +16,7 @@ import ast
 import importlib
 import os
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from autograder.assignment.paths import assignment_paths
 from autograder.assignment.tasks import Assignment
@@ -32,6 +34,7 @@ from autograder.grading.run import Run, pytest_command, read_events
 from autograder.grading.status import Status
 from autograder.mutation.equivalent import load_equivalent
 from autograder.mutation.operators import Mutant, make_mutants
+from autograder.runtime.threads import share, thread_env
 
 __all__ = ["MutationError", "MutationRun", "Outcome", "TaskScore", "all_mutants", "run_mutants"]
 
@@ -134,8 +137,9 @@ def _preload(tests: Path, package: str) -> None:
                         pass
 
 
-def _fork_pytest(cmd: list[str]) -> int:
-    """Start ``cmd`` (a ``python -m pytest ...`` line) as a forked child; returns its pid."""
+def _fork_pytest(cmd: list[str], threads: int) -> int:
+    """Start ``cmd`` (a ``python -m pytest ...`` line) as a forked child whose numerical
+    libraries use ``threads`` threads; returns its pid."""
     pid = os.fork()
     if pid:
         return pid
@@ -145,8 +149,11 @@ def _fork_pytest(cmd: list[str]) -> int:
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(quiet, fd)
-        os.environ.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-        code = int(pytest.main(cmd[3:]))
+        os.environ.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", **thread_env(threads))
+        if "torch" in sys.modules:  # loaded before the fork: its pool is already sized
+            sys.modules["torch"].set_num_threads(threads)
+        with threadpool_limits(threads):  # BLAS and OpenMP already loaded, likewise
+            code = int(pytest.main(cmd[3:]))
     finally:
         os._exit(code)
 
@@ -265,7 +272,7 @@ def _run_jobs(
     pending = list(enumerate(work))
     running: dict[int, tuple[int, _Job]] = {}
     out: list[tuple[list[str], int]] = [([], 0) for _ in work]
-    done = 0
+    done, threads = 0, share(jobs)
     while pending or running:
         while pending and len(running) < max(1, jobs):
             index, (mutant, tasks) = pending.pop(0)
@@ -288,7 +295,7 @@ def _run_jobs(
                 first_failure=first_failure,  # one lost point is enough to kill a mutant
             )
             job = _Job(mutant, tasks, folder, results, deadline=time.monotonic() + limit)
-            job.pid = _fork_pytest(cmd)
+            job.pid = _fork_pytest(cmd, threads)
             running[job.pid] = (index, job)
         pid, _ = os.waitpid(-1, os.WNOHANG)
         if pid == 0:

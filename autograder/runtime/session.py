@@ -42,6 +42,7 @@ from autograder.runtime.errors import (
 from autograder.runtime.forbidden import Use
 from autograder.runtime.remote import RemoteObject
 from autograder.runtime.sandbox import Sandbox, SandboxConfig
+from autograder.runtime.threads import thread_env
 from autograder.runtime.worker import Handler
 
 __all__ = [
@@ -410,8 +411,8 @@ class WorkerSession(Session):
                 cgroup=tuple(str(d) for d in sandbox.dirs),
             )
             cmd += ["--sandbox", config.to_json()]
-            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-                env.setdefault(var, "2")
+            for var, value in thread_env(2).items():  # unless the grader gave it its share
+                env.setdefault(var, value)
         proc = subprocess.Popen(
             cmd,
             cwd=root,
