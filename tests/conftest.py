@@ -34,3 +34,16 @@ def own_fixture_kit(tmp_path: Path, fixture_kit: Path) -> Path:
     root = tmp_path / "kit"
     shutil.copytree(fixture_kit, root)
     return root
+
+
+@pytest.fixture()
+def kit_lacking_sst(own_fixture_kit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private fixture kit whose hidden 3-point test of task 1.2
+    (``test_scaler_counts_every_call``) needs the SST data set, on a machine without it."""
+    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    text = hidden.read_text()
+    assert '@graded("1.2", points=3)' in text
+    text = text.replace('@graded("1.2", points=3)', '@requires("sst")\n@graded("1.2", points=3)')
+    hidden.write_text(text.replace("import graded", "import graded, requires"))
+    monkeypatch.setenv("AUTOGRADER_DATA_DIR", str(tmp_path / "no-data"))
+    return own_fixture_kit

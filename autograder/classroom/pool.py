@@ -43,6 +43,7 @@ from autograder.grading.results import task_scores
 __all__ = [
     "ClassResult",
     "MissingRequirements",
+    "check_requirements",
     "Outcome",
     "classify",
     "grade_class",
@@ -220,6 +221,33 @@ def grade_each(
     return sorted(results.values(), key=lambda r: r.student)
 
 
+def check_requirements(
+    kit: Path,
+    name: str,
+    *,
+    allow_missing: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> None:
+    """Before a class is graded: refuse when some graded tests need what this machine lacks
+    (their tests are collected; no submission code runs), or, when ``allow_missing``, tell
+    ``report`` what every student will lose.
+
+    Raises:
+        MissingRequirements: naming each need, its tests and the points they carry.
+    """
+    lacking = unavailable(kit, name)
+    if not lacking:
+        return
+    lines = describe_unavailable(name, lacking)
+    if not allow_missing:
+        raise MissingRequirements(
+            "\n".join([*lines, "Install what is missing, or pass --allow-missing to grade anyway."])
+        )
+    if report is not None:
+        for line in lines:
+            report(line)
+
+
 def grade_class(
     kit: Path,
     name: str,
@@ -245,18 +273,7 @@ def grade_class(
         KeyboardInterrupt: interrupted; the finished results and the gradebook are written.
     """
     students = [(s.student, s.path) for s in find_submissions(submissions, name)]
-    lacking = unavailable(kit, name)
-    if lacking:
-        lines = describe_unavailable(name, lacking)
-        if not allow_missing:
-            raise MissingRequirements(
-                "\n".join(
-                    [*lines, "Install what is missing, or pass --allow-missing to grade anyway."]
-                )
-            )
-        if report is not None:
-            for line in lines:
-                report(line)
+    check_requirements(kit, name, allow_missing=allow_missing, report=report)
     out.mkdir(parents=True, exist_ok=True)
     bar = None
     counts: dict[str, int] = {}

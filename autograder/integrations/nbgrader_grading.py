@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignment.tasks import TasksError, load_tasks
-from autograder.classroom.pool import ClassResult, grade_each, write_gradebook
+from autograder.classroom.pool import ClassResult, check_requirements, grade_each, write_gradebook
 from autograder.grading.errors import GradingError
 from autograder.grading.results import task_scores
 from autograder.release.notebooks import test_cell_id
@@ -75,6 +75,7 @@ def grade_submitted(
     *,
     students: tuple[str, ...] = (),
     jobs: int = 2,
+    allow_missing: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> list[ClassResult]:
     """Grade every ``COURSE/submitted/<student>/<name>/`` (or only ``students``) with the kit.
@@ -85,12 +86,18 @@ def grade_submitted(
         name: the assignment.
         students: only these students.
         jobs: submissions graded at once (each in processes of its own).
-        report: called with one progress line per student as each finishes.
+        allow_missing: grade even though some graded tests need what this machine lacks.
+        report: told of such tests (with ``allow_missing``), then given one progress line per
+            student as each finishes.
+
+    Raises:
+        MissingRequirements: some graded tests need what this machine lacks (before grading).
 
     Returns:
         One result per student, by name; a student whose grading failed has status ``error``.
     """
     found = _students(course, name, students)
+    check_requirements(kit, name, allow_missing=allow_missing, report=report)
 
     def said(result: ClassResult, done: int) -> None:
         if result.results is None:
@@ -185,6 +192,7 @@ def nbgrader_grade(
     *,
     students: tuple[str, ...] = (),
     jobs: int = 2,
+    allow_missing: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> tuple[list[ClassResult], list[ScoreChange]]:
     """Grade nbgrader's submissions of ``name`` with the kit and write the scores to its gradebook.
@@ -193,5 +201,7 @@ def nbgrader_grade(
         The kit's results per student and what changed in the gradebook.
     """
     course = course.resolve()
-    results = grade_submitted(kit, course, name, students=students, jobs=jobs, report=report)
+    results = grade_submitted(
+        kit, course, name, students=students, jobs=jobs, allow_missing=allow_missing, report=report
+    )
     return results, write_scores(course, name, results)

@@ -181,33 +181,25 @@ def test_an_interrupted_class_run_resumes_without_regrading(
     assert (out / "gradebook.csv").read_text() == (by_pool / "gradebook.csv").read_text()
 
 
-def test_missing_requirements_stop_the_class_unless_allowed(own_fixture_kit: Path, tmp_path):
-    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
-    text = hidden.read_text()
-    assert '@graded("1.2", points=3)' in text
-    text = text.replace('@graded("1.2", points=3)', '@requires("sst")\n@graded("1.2", points=3)')
-    hidden.write_text(text.replace("import graded", "import graded, requires"))
+def test_missing_requirements_stop_the_class_unless_allowed(kit_lacking_sst: Path, tmp_path):
     subs = tmp_path / "subs"
-    _submit(subs, "reference", _sources(own_fixture_kit / "solutions" / "fx_ops"))
-    cache = tmp_path / "no-data"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AUTOGRADER_DATA_DIR", str(cache))
-        with pytest.raises(MissingRequirements) as refused:
-            grade_class(own_fixture_kit, "fx_ops", subs, tmp_path / "out", progress=False)
-        told = str(refused.value)
-        assert "lacks sst" in told and "test_scaler_counts_every_call" in told
-        assert "3 points" in told and "--allow-missing" in told
-        assert not (tmp_path / "out").exists()
-        said: list[str] = []
-        (result,) = grade_class(
-            own_fixture_kit,
-            "fx_ops",
-            subs,
-            tmp_path / "out",
-            progress=False,
-            allow_missing=True,
-            report=said.append,
-        )
+    _submit(subs, "reference", _sources(kit_lacking_sst / "solutions" / "fx_ops"))
+    with pytest.raises(MissingRequirements) as refused:
+        grade_class(kit_lacking_sst, "fx_ops", subs, tmp_path / "out", progress=False)
+    told = str(refused.value)
+    assert "lacks sst" in told and "test_scaler_counts_every_call" in told
+    assert "3 points" in told and "--allow-missing" in told
+    assert not (tmp_path / "out").exists()
+    said: list[str] = []
+    (result,) = grade_class(
+        kit_lacking_sst,
+        "fx_ops",
+        subs,
+        tmp_path / "out",
+        progress=False,
+        allow_missing=True,
+        report=said.append,
+    )
     assert any("lacks sst" in line for line in said)
     assert result.status is Outcome.GRADED
     assert (result.results["score"], result.results["max_score"]) == (7, 10)

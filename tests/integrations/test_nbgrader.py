@@ -24,6 +24,7 @@ import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
 from autograder.assignment.tasks import load_tasks
+from autograder.classroom.pool import MissingRequirements
 from autograder.grading.results import task_scores
 from autograder.integrations.nbgrader_course import (
     CourseSettings,
@@ -195,6 +196,23 @@ def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, 
     ]
     again = grade_submitted(fixture_kit, course, "fx_ops", students=("bob",))
     assert [(r.student, r.status, r.cached) for r in again] == [("bob", "graded", True)]
+
+
+def test_nbgrader_grade_refuses_a_machine_that_lacks_a_need_unless_allowed(
+    kit_lacking_sst: Path, tmp_path: Path
+):
+    course = tmp_path / "course"
+    folder = course / "submitted" / "alice" / "fx_ops"
+    shutil.copytree(kit_lacking_sst / "solutions" / "fx_ops", folder)
+    with pytest.raises(MissingRequirements, match="lacks sst") as refused:
+        grade_submitted(kit_lacking_sst, course, "fx_ops")
+    assert "3 points" in str(refused.value) and not (course / "autograder").exists()
+    lines: list[str] = []
+    (alice,) = grade_submitted(
+        kit_lacking_sst, course, "fx_ops", allow_missing=True, report=lines.append
+    )
+    assert "lacks sst" in lines[0] and lines[-1].startswith("[1/1] alice: 7 / 10")
+    assert (alice.results["score"], alice.results["max_score"]) == (7, 10)
 
 
 def test_cli_errors_are_clear(fixture_kit: Path, tmp_path: Path):
