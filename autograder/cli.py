@@ -45,6 +45,11 @@ __all__ = ["main"]
 _KIT = click.option(
     "--kit", type=click.Path(path_type=Path, file_okay=False), help="the kit's root folder"
 )
+_ALLOW_MISSING = click.option(
+    "--allow-missing",
+    is_flag=True,
+    help="grade even though some graded tests need what this machine lacks (they score 0)",
+)
 
 
 def _fail(message: str) -> None:
@@ -225,11 +230,7 @@ def pack_cmd(name: str, path: Path | None, out: Path | None) -> None:
     metavar="ADDRESS",
     help="grade on a Dask cluster: its scheduler's address, or 'local' for a LocalCluster",
 )
-@click.option(
-    "--allow-missing",
-    is_flag=True,
-    help="grade even though some graded tests need what this machine lacks (they score 0)",
-)
+@_ALLOW_MISSING
 @_KIT
 def grade_class_cmd(
     name: str,
@@ -350,11 +351,7 @@ def similarity_cmd(
 @click.argument("name")
 @click.option("--student", "students", multiple=True, help="grade only this student")
 @click.option("--jobs", type=int, default=2, show_default=True)
-@click.option(
-    "--allow-missing",
-    is_flag=True,
-    help="grade even though some graded tests need what this machine lacks (they score 0)",
-)
+@_ALLOW_MISSING
 @_KIT
 def nbgrader_grade_cmd(
     course: Path,

@@ -213,6 +213,13 @@ def test_nbgrader_grade_refuses_a_machine_that_lacks_a_need_unless_allowed(
     )
     assert "lacks sst" in lines[0] and lines[-1].startswith("[1/1] alice: 7 / 10")
     assert (alice.results["score"], alice.results["max_score"]) == (7, 10)
+    cmd = [*AG, "nbgrader-grade", str(course), "fx_ops", "--kit", str(kit_lacking_sst)]
+    refused = subprocess.run(cmd, capture_output=True, text=True)
+    assert refused.returncode == 2 and "lacks sst" in refused.stderr
+    assert "--allow-missing" in refused.stderr
+    allowed = subprocess.run([*cmd, "--allow-missing"], capture_output=True, text=True)
+    assert "lacks sst" in allowed.stdout  # told, then graded (this course has no gradebook.db
+    assert "[1/1] alice: 7 / 10" in allowed.stdout  # for the scores, a later step refuses)
 
 
 def test_cli_errors_are_clear(fixture_kit: Path, tmp_path: Path):
