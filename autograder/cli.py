@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -23,6 +24,7 @@ from autograder.classroom.pool import grade_class, score_table
 from autograder.classroom.report import write_report
 from autograder.classroom.similarity import SimilarityError, similarity
 from autograder.grading.check import check_folder
+from autograder.grading.datasets import fetch_data, list_data
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.grade import grade
 from autograder.grading.pack import pack
@@ -404,6 +406,82 @@ def export_gradescope_cmd(name: str, out: Path | None, kit: Path | None) -> None
     except (GradescopeError, TasksError) as exc:
         _fail(str(exc))
     click.echo(f"wrote {out}: upload it as the assignment's autograder on Gradescope")
+
+
+@main.group("data")
+def data_group() -> None:
+    """The data sets the assignments' graded tests need: what this machine has, and fetching.
+
+    NAMES are assignments (their graded tests' requires(...) are read) or data sets
+    (fashion-mnist, mnist, sst). Data go to the kit's data cache: $AUTOGRADER_DATA_DIR/<set>,
+    datasets/cache/<set> in a checkout, else ~/.cache/autograder/<set>.
+    """
+
+
+_DATA_DIR = click.option(
+    "--dir",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="the data cache's root folder (sets $AUTOGRADER_DATA_DIR for this command)",
+)
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
+    if data_dir is not None:
+        os.environ["AUTOGRADER_DATA_DIR"] = str(data_dir.resolve())
+
+
+@data_group.command("list")
+@click.argument("names", nargs=-1)
+@_DATA_DIR
+@_KIT
+def data_list_cmd(names: tuple[str, ...], data_dir: Path | None, kit: Path | None) -> None:
+    """Show what each assignment (NAMES, by default all) needs and what this machine has."""
+    _use_data_dir(data_dir)
+    try:
+        lines = list_data(kit or find_kit(), names)
+    except GradingError as exc:
+        _fail(str(exc))
+    for line in lines:
+        click.echo(line)
+
+
+@data_group.command("fetch")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="install from this local copy instead of downloading (a folder or SST's zip); repeatable",
+)
+@_DATA_DIR
+@_KIT
+def data_fetch_cmd(
+    names: tuple[str, ...], sources: tuple[Path, ...], data_dir: Path | None, kit: Path | None
+) -> None:
+    """Download (or, with --from, copy) and verify the data sets NAMES need (by default what
+    every assignment needs). Exits 1 when one could not be had, naming its URL, checksum and
+    folder."""
+    _use_data_dir(data_dir)
+    try:
+        fetched = fetch_data(
+            kit or find_kit(),
+            names,
+            sources,
+            progress=True,
+            report=lambda line: click.echo(line, err=True),
+        )
+    except GradingError as exc:
+        _fail(str(exc))
+    for item in fetched:
+        for line in item.said.splitlines():
+            click.echo(f"  {line}", err=not item.ok)
+    failed = [f.name for f in fetched if not f.ok]
+    if failed:
+        click.echo(f"autograder: could not fetch {', '.join(failed)} (see above)", err=True)
+        sys.exit(1)
+    click.echo(f"data ready: {', '.join(f.name for f in fetched) or 'nothing needed'}")
 
 
 @main.command("demo")

@@ -4,15 +4,14 @@ clear error when offline, and the loaders. Details and licences: ``datasets/READ
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import shutil
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from autograder.data.download import download
 from autograder.data.idx import decompressed, parse_idx
 from autograder.data.split import Split
 
@@ -22,12 +21,19 @@ __all__ = [
     "DatasetNotFound",
     "idx_dataset_missing",
     "IdxDataset",
+    "data_search_path",
+    "search_dirs",
     "default_cache_dir",
+    "fetch_idx",
+    "idx_file",
+    "idx_files",
     "load_fashion_mnist",
     "load_mnist",
 ]
 
 _ENV_VAR = "AUTOGRADER_DATA_DIR"
+_PATH_VAR = "AUTOGRADER_DATA_PATH"
+_SYSTEM_DATA = "/usr/share/datasets"  # Debian's data set packages (dataset-fashion-mnist)
 
 
 class DatasetNotFound(FileNotFoundError):
@@ -59,7 +65,6 @@ class IdxDataset:
         gz_md5: file name -> MD5 of the upstream ``.gz`` as its publisher lists it; checked on
             downloads from ``mirrors`` only.
         classes: class names; ``classes[k]`` names label ``k``.
-        system_dirs: folders of distribution packages, searched after the cache folder.
         install_hint: how to install such a package, for the not-found message.
     """
 
@@ -68,7 +73,6 @@ class IdxDataset:
     sha256: dict[str, str]
     gz_md5: dict[str, str]
     classes: tuple[str, ...]
-    system_dirs: tuple[Path, ...] = ()
     install_hint: str = ""
 
 
@@ -114,7 +118,6 @@ REGISTRY: dict[str, IdxDataset] = {
         gz_md5=_FASHION_MD5,
         classes=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat")
         + ("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
-        system_dirs=(Path("/usr/share/datasets/fashion-mnist"),),
         install_hint="On Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist",
     ),
     "mnist": IdxDataset(
@@ -143,6 +146,27 @@ def default_cache_dir(name: str) -> Path:
     return Path.home() / ".cache" / "autograder" / name
 
 
+def data_search_path() -> tuple[Path, ...]:
+    """Folders searched after the cache, each holding a folder per data set (``<dir>/<name>``).
+
+    ``$AUTOGRADER_DATA_PATH`` (folders separated by ``os.pathsep``; set and empty: none) when
+    that variable is set, otherwise ``/usr/share/datasets``, where Debian's packages put theirs
+    (``dataset-fashion-mnist``: ``/usr/share/datasets/fashion-mnist``).
+    """
+    value = os.environ.get(_PATH_VAR)
+    if value is None:
+        value = _SYSTEM_DATA
+    return tuple(Path(p).expanduser() for p in value.split(os.pathsep) if p)
+
+
+def search_dirs(name: str, cache_dir: str | os.PathLike[str] | None = None) -> tuple[Path, ...]:
+    """Where data set ``name`` is looked for, in order: ``cache_dir`` (default
+    :func:`default_cache_dir`), then ``<dir>/<name>`` for each folder of
+    :func:`data_search_path`."""
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(name)
+    return (folder, *(d / name for d in data_search_path()))
+
+
 def _verified(raw: bytes, name: str, expected: str, source: object) -> bytes:
     digest = hashlib.sha256(raw).hexdigest()
     if digest != expected:
@@ -153,7 +177,9 @@ def _verified(raw: bytes, name: str, expected: str, source: object) -> bytes:
     return raw
 
 
-def _download(info: IdxDataset, name: str, folder: Path, mirror: str | None) -> bytes:
+def _download(
+    info: IdxDataset, name: str, folder: Path, mirror: str | None, progress: bool = False
+) -> bytes:
     """Fetches ``<name>.gz`` into ``folder`` through a ``.part`` file; returns the IDX bytes.
 
     Tries ``mirror``, else ``info.mirrors`` in turn; upstream's MD5 is checked in the latter case.
@@ -162,17 +188,14 @@ def _download(info: IdxDataset, name: str, folder: Path, mirror: str | None) -> 
         ChecksumError: the download does not match (the partial file is deleted).
         OSError: every mirror failed; the message lists each URL and its error.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"{name}.gz.part"
     errors = []
     for base in (mirror,) if mirror else info.mirrors:
         url = base.rstrip("/") + f"/{name}.gz"
         try:
-            with urllib.request.urlopen(url, timeout=60) as response, part.open("wb") as out:
-                shutil.copyfileobj(response, out)
-        except (OSError, http.client.HTTPException) as exc:
-            part.unlink(missing_ok=True)
-            errors.append(f"{url}: {exc}")
+            download(url, part, progress=progress)
+        except OSError as exc:
+            errors.append(str(exc))
             continue
         try:
             md5 = hashlib.md5(part.read_bytes(), usedforsecurity=False).hexdigest()
@@ -187,14 +210,21 @@ def _download(info: IdxDataset, name: str, folder: Path, mirror: str | None) -> 
     raise OSError("Download failed: " + "; ".join(errors))
 
 
-def _not_found(info: IdxDataset, missing: list[str], folder: Path, reason: str = "") -> str:
+def _not_found(
+    info: IdxDataset, missing: list[str], dirs: tuple[Path, ...], reason: str = ""
+) -> str:
     base, *others = (m.rstrip("/") for m in info.mirrors)
+    folder = dirs[0]
     lines = [f"{info.title}: {len(missing)} of {len(_FILES)} files not found.{reason}"]
-    lines += ["Looked in:", *(f"  {d}" for d in (folder, *info.system_dirs))]
-    lines += ["Download these files:", *(f"  {base}/{name}.gz" for name in missing)]
+    lines += ["Looked in:", *(f"  {d}" for d in dirs)]
+    lines += ["Download these files (SHA-256 of the decompressed content):"]
+    lines += [f"  {base}/{name}.gz  {info.sha256[name]}" for name in missing]
     lines += [f"  (also at {other}/)" for other in others]
     lines += [f"and put them (gzipped or not) in:\n  {folder}"]
-    lines += ["or pass download=True on a machine with internet access."]
+    lines += [
+        "or run `autograder data fetch` on a machine with internet access (with --from "
+        "PATH: from a copy of the files)."
+    ]
     if info.install_hint:
         lines.append(info.install_hint)
     return "\n".join(lines)
@@ -203,16 +233,68 @@ def _not_found(info: IdxDataset, missing: list[str], folder: Path, reason: str =
 def idx_dataset_missing(key: str, cache_dir: str | os.PathLike[str] | None = None) -> str | None:
     """Why data set ``key`` (a :data:`REGISTRY` key) cannot be loaded without a download, or
     None when all its files are there. Only looks for the files (no checksum, no reading)."""
-    info = REGISTRY[key]
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(key)
-    missing = [
-        name
-        for name in _FILES.values()
-        if not any(
-            (d / n).is_file() for d in (folder, *info.system_dirs) for n in (name, f"{name}.gz")
-        )
-    ]
-    return _not_found(info, missing, folder) if missing else None
+    dirs = search_dirs(key, cache_dir)
+    missing = [name for name in _FILES.values() if idx_file(name, dirs) is None]
+    return _not_found(REGISTRY[key], missing, dirs) if missing else None
+
+
+def idx_file(name: str, dirs: tuple[Path, ...]) -> Path | None:
+    """The first of ``<dir>/<name>`` and ``<dir>/<name>.gz`` that exists, over ``dirs``."""
+    return next((d / n for d in dirs for n in (name, f"{name}.gz") if (d / n).is_file()), None)
+
+
+def fetch_idx(key: str, dest: Path, source: Path | None = None, *, progress: bool = False) -> str:
+    """Put checked copies of data set ``key``'s four files in ``dest`` unless they are found
+    already (:func:`search_dirs`); say what was done.
+
+    Args:
+        key: a :data:`REGISTRY` key.
+        dest: the cache folder (``default_cache_dir(key)``).
+        source: a folder holding the files (raw or ``.gz``, e.g. Debian's
+            ``/usr/share/datasets/fashion-mnist``) instead of the download.
+        progress: show each download's progress bar.
+
+    Raises:
+        DatasetNotFound: a download failed, or ``source`` lacks a file; the message names the
+            URLs, the checksums and the folder.
+        ChecksumError: a file found, copied or downloaded has other content than recorded.
+    """
+    info, dirs = REGISTRY[key], search_dirs(key, dest)
+    said, missing = [], []
+    for name in _FILES.values():
+        found = idx_file(name, dirs)
+        if found is None:
+            missing.append(name)
+            continue
+        _verified(decompressed(found), name, info.sha256[name], found)
+        said.append(f"present: {found}")
+    if source is not None:
+        lacking = [name for name in missing if idx_file(name, (source,)) is None]
+        if lacking:
+            raise DatasetNotFound(_not_found(info, lacking, dirs, f" Not in {source} either."))
+    for n, name in enumerate(missing):
+        if source is None:
+            try:
+                _download(info, name, dest, None, progress)
+            except OSError as exc:
+                raise DatasetNotFound(_not_found(info, missing[n:], dirs, f"\n{exc}")) from exc
+            said.append(f"downloaded: {dest / name}.gz")
+            continue
+        copy = idx_file(name, (source,))
+        assert copy is not None
+        _verified(decompressed(copy), name, info.sha256[name], copy)
+        dest.mkdir(parents=True, exist_ok=True)
+        part = dest / f"{copy.name}.part"
+        shutil.copyfile(copy, part)
+        os.replace(part, dest / copy.name)
+        said.append(f"copied: {copy} -> {dest / copy.name}")
+    return "\n".join(said)
+
+
+def idx_files(key: str, cache_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The four files of data set ``key`` as found on this machine (those that are)."""
+    dirs = search_dirs(key, cache_dir)
+    return [f for f in (idx_file(n, dirs) for n in _FILES.values()) if f is not None]
 
 
 def _stratified_first(y: np.ndarray, n: int) -> np.ndarray:
@@ -235,24 +317,24 @@ def _load_idx_dataset(
     mirror: str | None,
 ) -> Split:
     info = REGISTRY[key]
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(key)
+    dirs = search_dirs(key, cache_dir)
+    folder = dirs[0]
     arrays: dict[str, np.ndarray] = {}
     missing: dict[str, str] = {}  # role -> file name
     for role, name in _FILES.items():
-        places = [d / n for d in (folder, *info.system_dirs) for n in (name, f"{name}.gz")]
-        found = next((p for p in places if p.is_file()), None)
+        found = idx_file(name, dirs)
         if found is None:
             missing[role] = name
             continue
         raw = _verified(decompressed(found), name, info.sha256[name], found)
         arrays[role] = parse_idx(raw, found)
     if missing and not download:
-        raise DatasetNotFound(_not_found(info, list(missing.values()), folder))
+        raise DatasetNotFound(_not_found(info, list(missing.values()), dirs))
     for role, name in missing.items():
         try:
             raw = _download(info, name, folder, mirror)
         except OSError as exc:
-            message = _not_found(info, list(missing.values()), folder, f"\n{exc}")
+            message = _not_found(info, list(missing.values()), dirs, f"\n{exc}")
             raise DatasetNotFound(message) from exc
         arrays[role] = parse_idx(raw, folder / f"{name}.gz")
 
@@ -283,8 +365,9 @@ def load_fashion_mnist(
 
     The four IDX files (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
     ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``, each raw or ``.gz``) are looked for
-    in ``cache_dir`` (default :func:`default_cache_dir` ``("fashion-mnist")``), then in Debian's
-    ``/usr/share/datasets/fashion-mnist`` (package ``dataset-fashion-mnist``). Each file found is
+    in ``cache_dir`` (default :func:`default_cache_dir` ``("fashion-mnist")``), then in
+    ``<dir>/fashion-mnist`` for each folder of :func:`data_search_path` (by default Debian's
+    ``/usr/share/datasets/fashion-mnist``, package ``dataset-fashion-mnist``). Each file found is
     checked by the SHA-256 of its decompressed content.
 
     Args:
@@ -317,8 +400,9 @@ def load_mnist(
 ) -> Split:
     """Loads MNIST handwritten digits (60000 train, 10000 test images of 28x28, labels 0..9).
 
-    Files are looked for in ``cache_dir`` (default :func:`default_cache_dir` ``("mnist")``) only;
-    no Linux distribution packages MNIST. Arguments, return value and errors are those of
-    :func:`load_fashion_mnist`; downloads come from the mirror torchvision uses.
+    Files are looked for in ``cache_dir`` (default :func:`default_cache_dir` ``("mnist")``),
+    then in ``<dir>/mnist`` for each folder of :func:`data_search_path`. Arguments, return value
+    and errors are those of :func:`load_fashion_mnist`; downloads come from the mirror
+    torchvision uses.
     """
     return _load_idx_dataset("mnist", subset, flatten, cache_dir, download, mirror)

@@ -16,25 +16,26 @@ Checksums and sources: ``datasets/README.md``.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import shutil
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from autograder.data.sources import ChecksumError, DatasetNotFound, default_cache_dir
+from autograder.data.download import download
+from autograder.data.sources import ChecksumError, DatasetNotFound, search_dirs
 from autograder.data.text import TextDataset, TextSplit
 
 __all__ = [
     "SST_SHA256",
     "SST_URL",
     "SSTFormatError",
+    "fetch_sst",
     "load_sst",
     "parse_tree",
     "read_sst_file",
+    "sst_files",
     "sst_missing",
 ]
 
@@ -45,6 +46,8 @@ SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
 SST_SHA256 = "5c613a4f673fc74097d523a2c83f38e0cc462984d847b82c7aaf36b01cbbbfcc"
 SST_BYTES = 789539
 SPLITS = ("train", "dev", "test")
+SST_TREES = {"train": 8544, "dev": 1101, "test": 2210}
+ARCHIVE = "trainDevTestTrees_PTB.zip"
 SST5_CLASSES = ("very negative", "negative", "neutral", "positive", "very positive")
 
 
@@ -124,11 +127,11 @@ def read_sst_file(path: str | os.PathLike[str]) -> list[tuple[int, tuple[str, ..
         SSTFormatError: a malformed tree; the message names the file and the line.
     """
     path = Path(path)
-    trees = []
-    with path.open(encoding="utf-8") as lines:
-        for lineno, line in enumerate(lines, start=1):
-            trees.append(parse_tree(line, f"{path}:{lineno}"))
-    return trees
+    return _read_lines(path.read_text(encoding="utf-8").splitlines(), str(path))
+
+
+def _read_lines(lines: list[str], where: str) -> list[tuple[int, tuple[str, ...]]]:
+    return [parse_tree(line, f"{where}:{n}") for n, line in enumerate(lines, start=1)]
 
 
 def _split(trees: list[tuple[int, tuple[str, ...]]], binary: bool) -> TextSplit:
@@ -138,60 +141,130 @@ def _split(trees: list[tuple[int, tuple[str, ...]]], binary: bool) -> TextSplit:
     return TextSplit(tuple(tokens for _, tokens in trees), labels)
 
 
-def _fetch(url: str, folder: Path) -> Path:
-    """Download the archive into ``folder`` through a ``.part`` file, checked by SHA-256."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "trainDevTestTrees_PTB.zip"
-    part = folder / "trainDevTestTrees_PTB.zip.part"
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, part.open("wb") as out:
-            shutil.copyfileobj(response, out)
-    except (OSError, http.client.HTTPException) as exc:
-        part.unlink(missing_ok=True)
-        raise OSError(f"{url}: {exc}") from exc
-    digest = hashlib.sha256(part.read_bytes()).hexdigest()
-    if digest != SST_SHA256:
-        part.unlink(missing_ok=True)
-        raise ChecksumError(f"{url}: SHA-256 is {digest}, expected {SST_SHA256}")
-    os.replace(part, target)
-    return target
+def _trees_folder(folder: Path) -> Path | None:
+    """``folder`` or ``folder/trees`` when it holds the three split files, else None."""
+    for place in (folder, folder / "trees"):
+        if all((place / f"{s}.txt").is_file() for s in SPLITS):
+            return place
+    return None
 
 
-def _not_found(folder: Path, reason: str = "") -> str:
-    return "\n".join(
-        [
-            f"Stanford Sentiment Treebank: not found.{reason}",
-            f"Looked in:\n  {folder}",
-            f"Download\n  {SST_URL}\n({SST_BYTES} bytes, SHA-256 {SST_SHA256})",
-            f"and put it in that folder (as it is, or unzipped: {folder}/trees/train.txt, "
-            "dev.txt, test.txt),",
-            "or pass download=True on a machine with internet access.",
-        ]
-    )
+def _find(dirs: tuple[Path, ...]) -> Path | None:
+    """The first copy of the SST in ``dirs``: a folder of the three files, or the archive."""
+    for folder in dirs:
+        trees = _trees_folder(folder)
+        if trees is not None:
+            return trees
+        if (folder / ARCHIVE).is_file():
+            return folder / ARCHIVE
+    return None
 
 
-def _extract(archive: Path, folder: Path) -> None:
+def _checked_archive(archive: Path) -> zipfile.ZipFile:
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     if digest != SST_SHA256:
         raise ChecksumError(
             f"{archive}: SHA-256 is {digest}, expected {SST_SHA256}; the file is damaged or "
             "another version. Delete it and fetch it again."
         )
-    with zipfile.ZipFile(archive) as zf:
-        for split in SPLITS:
-            data = zf.read(f"trees/{split}.txt")
-            (folder / "trees").mkdir(parents=True, exist_ok=True)
-            (folder / "trees" / f"{split}.txt").write_bytes(data)
+    return zipfile.ZipFile(archive)
+
+
+def _read_splits(found: Path) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """The trees of each split from a folder of the three files or the archive (checked)."""
+    if found.is_dir():
+        return {s: read_sst_file(found / f"{s}.txt") for s in SPLITS}
+    with _checked_archive(found) as zf:
+        return {
+            s: _read_lines(zf.read(f"trees/{s}.txt").decode("utf-8").splitlines(), f"{found}:{s}")
+            for s in SPLITS
+        }
+
+
+def _not_found(dirs: tuple[Path, ...], reason: str = "") -> str:
+    folder = dirs[0]
+    return "\n".join(
+        [
+            f"Stanford Sentiment Treebank: not found.{reason}",
+            "Looked in:",
+            *(f"  {d}" for d in dirs),
+            f"Download\n  {SST_URL}\n({SST_BYTES} bytes, SHA-256 {SST_SHA256})",
+            f"and put it in {folder} (as it is, or unzipped: train.txt, dev.txt and test.txt, "
+            "directly or in trees/),",
+            "or run `autograder data fetch sst` on a machine with internet access "
+            "(--from PATH: from the archive or a folder of the three files).",
+        ]
+    )
 
 
 def sst_missing(cache_dir: str | os.PathLike[str] | None = None) -> str | None:
-    """Why the SST cannot be loaded without a download, or None when its trees or its archive
-    are there (not read or checked)."""
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir("sst")
-    trees = all((folder / "trees" / f"{s}.txt").is_file() for s in SPLITS)
-    if trees or (folder / "trainDevTestTrees_PTB.zip").is_file():
-        return None
-    return _not_found(folder)
+    """Why the SST cannot be loaded without a download, or None when its three split files or
+    its archive are in one of the folders searched (not read or checked)."""
+    dirs = search_dirs("sst", cache_dir)
+    return None if _find(dirs) is not None else _not_found(dirs)
+
+
+def sst_files(cache_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The files of the first copy of the SST found (the three splits, or the archive)."""
+    found = _find(search_dirs("sst", cache_dir))
+    if found is None:
+        return []
+    return [found / f"{s}.txt" for s in SPLITS] if found.is_dir() else [found]
+
+
+def fetch_sst(
+    dest: Path, source: Path | None = None, *, url: str = SST_URL, progress: bool = False
+) -> str:
+    """Put a checked copy of the SST in ``dest`` unless one is found already; say what was done.
+
+    Args:
+        dest: the cache folder (``default_cache_dir("sst")``).
+        source: a local copy instead of the download: the archive (checked by SHA-256), or a
+            folder holding it or ``train.txt``, ``dev.txt`` and ``test.txt`` (directly or in
+            ``trees/``; checked by parsing every tree and counting 8544, 1101 and 2210).
+        url: where to download from when ``source`` is None.
+        progress: show the download's progress bar.
+
+    Raises:
+        DatasetNotFound: the download failed or ``source`` holds no copy; the message names the
+            URL, the checksum and the folder.
+        ChecksumError: the archive, or the trees' counts, are not those recorded.
+        SSTFormatError: a malformed tree.
+    """
+    dirs = search_dirs("sst", dest)
+    found = _find(dirs)
+    if found is not None:
+        return f"present: {found}"
+    if source is None:
+        try:
+            part = download(url, dest / f"{ARCHIVE}.part", progress=progress)
+            _checked_archive(part).close()
+        except OSError as exc:
+            raise DatasetNotFound(_not_found(dirs, f"\nDownload failed: {exc}")) from exc
+        except ChecksumError:
+            (dest / f"{ARCHIVE}.part").unlink(missing_ok=True)
+            raise
+        os.replace(part, dest / ARCHIVE)
+        return f"downloaded {url} -> {dest / ARCHIVE}"
+    copy = _find((source,)) if source.is_dir() else source
+    if copy is None or (copy.is_file() and copy.suffix != ".zip"):
+        held = f"\n{source} holds neither {ARCHIVE} nor train.txt, dev.txt and test.txt."
+        raise DatasetNotFound(_not_found(dirs, held))
+    splits = _read_splits(copy)  # the archive's checksum, or every tree parsed
+    if copy.is_dir():
+        counts = {s: len(trees) for s, trees in splits.items()}
+        if counts != SST_TREES:
+            raise ChecksumError(
+                f"{copy}: {counts} trees, expected {SST_TREES} (the published SST); "
+                "another version or a damaged copy"
+            )
+    dest.mkdir(parents=True, exist_ok=True)
+    targets = [copy / f"{s}.txt" for s in SPLITS] if copy.is_dir() else [copy]
+    for path in targets:
+        part = dest / f"{path.name}.part"
+        shutil.copyfile(path, part)
+        os.replace(part, dest / path.name)
+    return f"copied {copy} -> {dest}"
 
 
 def load_sst(
@@ -202,13 +275,14 @@ def load_sst(
 ) -> TextDataset:
     """The SST sentences (root labels), SST-2 (``binary``) or SST-5.
 
-    Looks for ``trees/{train,dev,test}.txt`` in ``cache_dir`` (default
-    ``default_cache_dir("sst")``), else for ``trainDevTestTrees_PTB.zip`` there (checked by
-    SHA-256 and unzipped), else downloads it when ``download`` is true.
+    Looks in ``cache_dir`` (default ``default_cache_dir("sst")``), then in ``<dir>/sst`` for each
+    folder of ``data_search_path()``, for ``train.txt``, ``dev.txt`` and ``test.txt`` (directly
+    or in ``trees/``), else ``trainDevTestTrees_PTB.zip`` (checked by SHA-256 and read in place);
+    downloads the archive into ``cache_dir`` when none is found and ``download`` is true.
 
     Args:
         binary: SST-2 (neutral dropped; classes negative, positive) or SST-5.
-        cache_dir: the folder holding ``trees/`` or the archive.
+        cache_dir: the folder holding the three files, ``trees/`` or the archive.
         download: fetch the archive from ``url`` when missing.
         url: where to download from (``https://`` or ``file://``), checked by SHA-256.
 
@@ -218,18 +292,14 @@ def load_sst(
         ChecksumError: the archive has other content than recorded.
         SSTFormatError: a malformed tree (file and line named).
     """
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir("sst")
-    trees = folder / "trees"
-    if not all((trees / f"{s}.txt").is_file() for s in SPLITS):
-        archive = folder / "trainDevTestTrees_PTB.zip"
-        if not archive.is_file():
-            if not download:
-                raise DatasetNotFound(_not_found(folder))
-            try:
-                archive = _fetch(url, folder)
-            except OSError as exc:
-                raise DatasetNotFound(_not_found(folder, f"\nDownload failed: {exc}")) from exc
-        _extract(archive, folder)
-    splits = [_split(read_sst_file(trees / f"{s}.txt"), binary) for s in SPLITS]
+    dirs = search_dirs("sst", cache_dir)
+    found = _find(dirs)
+    if found is None:
+        if not download:
+            raise DatasetNotFound(_not_found(dirs))
+        fetch_sst(dirs[0], url=url)
+        found = dirs[0] / ARCHIVE
+    trees = _read_splits(found)
+    splits = [_split(trees[s], binary) for s in SPLITS]
     classes = ("negative", "positive") if binary else SST5_CLASSES
     return TextDataset(*splits, classes=classes)

@@ -2,8 +2,8 @@
 
 A test that needs a data set or a GPU the grading machine lacks is not run and scores 0 of its
 points (``autograder.runtime.requirements``): every student would lose them. ``unavailable``
-collects the assignment's tests (no submission code runs) and lists those, so that
-``grade-class`` can refuse to start and name what to install.
+collects the assignment's tests (no submission code runs, ``collect_tests``) and lists those, so
+that ``grade-class`` can refuse to start and name what to install.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograder.assignment.paths import AssignmentError, assignment_paths
 from autograder.grading.errors import GradingError
 from autograder.grading.run import Run, _run, pytest_command, read_events
 
-__all__ = ["Unavailable", "describe_unavailable", "unavailable"]
+__all__ = ["Unavailable", "collect_tests", "describe_unavailable", "unavailable"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,13 @@ class Unavailable:
     missing: dict[str, str]
 
 
-def unavailable(
+def collect_tests(
     kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
-) -> list[Unavailable]:
-    """The graded tests of ``name`` that need what this machine lacks (collection only).
+) -> list[dict[str, Any]]:
+    """The graded tests of ``name`` as the plugin describes them when it collects them (no
+    submission code runs): ``nodeid``, ``task``, ``points``, ``hidden``, ``needs`` (what the
+    test asks of the grading machine: its ``requires`` and ``gpu`` markers) and ``missing``
+    (those this machine lacks -> why).
 
     Raises:
         GradingError: the assignment or its tests cannot be read.
@@ -68,11 +72,68 @@ def unavailable(
         read_events(results, run)
     if not run.collected:
         raise GradingError(f"the tests of {name} could not be collected:\n{log[-3000:]}")
+    return run.collected
+
+
+def _collected(
+    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
+) -> list[dict]:
+    """The graded tests of ``name`` as the plugin describes them at collection (no submission
+    code runs)."""
+    try:
+        paths = assignment_paths(kit, name)
+    except AssignmentError as exc:
+        raise GradingError(str(exc)) from None
+    tests = (paths.solution or paths.release) / "tests"
+    with tempfile.TemporaryDirectory(prefix="ag-collect-") as tmp:
+        results = Path(tmp) / "collected.jsonl"
+        cmd = pytest_command(
+            tests,
+            paths.release.parent,
+            results,
+            mode="proxied",
+            tasks=tasks,
+            public_only=public_only or paths.solution is None,
+            sandbox=False,
+            worker_user="keep",
+            slow_import="stop",
+            collect_only=True,
+        )
+        log, _, _ = _run(cmd, timeout=300)
+        run = Run(log=log)
+        read_events(results, run)
+    if not run.collected:
+        raise GradingError(f"the tests of {name} could not be collected:\n{log[-3000:]}")
+    return run.collected
+
+
+def unavailable(
+    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
+) -> list[Unavailable]:
+    """The graded tests of ``name`` that need what this machine lacks (collection only).
+
+    Raises:
+        GradingError: the assignment or its tests cannot be read.
+    """
     return [
         Unavailable(t["nodeid"], t["task"], t["points"], t["missing"])
-        for t in run.collected
+        for t in _collected(kit, name, public_only=public_only, tasks=tasks)
         if t.get("missing")
     ]
+
+
+def declared_needs(kit: Path, name: str) -> dict[str, list[str]]:
+    """What the graded tests of ``name`` need from the grading machine (``requires(...)`` and
+    ``gpu`` markers), each with the tests that need it; collection only.
+
+    Raises:
+        GradingError: the assignment or its tests cannot be read.
+    """
+    found: dict[str, list[str]] = {}
+    for test in _collected(kit, name):
+        for need in test.get("needs", []):
+            found.setdefault(need, []).append(test["nodeid"])
+    return found
 
 
 def describe_unavailable(name: str, found: list[Unavailable]) -> list[str]:

@@ -6,8 +6,11 @@ submission: the student's files are in ``/autograder/submission``, the results g
 ``/autograder/results/results.json``. The zip holds:
 
 - ``setup.sh``: Python 3 from apt, a virtual environment ``/autograder/venv``, and in it the
-  kit's wheel with the assignment's extras (``extras`` in tasks.toml; PyTorch's CPU build);
-- ``run_autograder``: ``autograder grade`` of the submission into ``results.json``, the same
+  kit's wheel with the assignment's extras (``extras`` in tasks.toml; PyTorch's CPU build); then
+  ``autograder data fetch`` of the data sets the graded tests declare (``requires(...)``) into
+  ``/autograder/data``, checked by SHA-256 (Gradescope builds the image with network);
+- ``run_autograder``: ``autograder grade`` of the submission into ``results.json`` with
+  ``AUTOGRADER_DATA_DIR=/autograder/data``, the same
   grading as on the instructor's machine; if grading cannot start, a ``results.json`` that
   scores 0 and says why;
 - the wheel (``autograder.release.wheel``), checked to hold no solution and no hidden test;
@@ -27,7 +30,10 @@ import zipfile
 from pathlib import Path
 
 from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.data.catalog import CATALOG
 from autograder.grading.bundle import pack, unpack
+from autograder.grading.errors import GradingError
+from autograder.grading.requirements import declared_needs
 from autograder.release.build import kit_leaks
 from autograder.release.errors import ReleaseError
 from autograder.release.wheel import WHEEL_NAME, build_wheel
@@ -42,25 +48,40 @@ class GradescopeError(RuntimeError):
     """An export that cannot be built; the message says why."""
 
 
-def setup_script(extras: tuple[str, ...]) -> str:
-    """``setup.sh``: Python, a virtual environment and the wheel with ``extras``."""
+def setup_script(extras: tuple[str, ...], data: tuple[str, ...] = ()) -> str:
+    """``setup.sh``: Python, a virtual environment and the wheel with ``extras``; then the data
+    sets ``data`` that the graded tests need, fetched and checked into ``ROOT/data``."""
     wanted = f"[{','.join(extras)}]" if extras else ""
     index = f" --extra-index-url {_TORCH_CPU}" if "torch" in extras else ""
     why = " (PyTorch: its CPU build)" if index else ""
+    fetch = ""
+    if data:
+        fetch = (
+            "# the data sets the graded tests need, fetched (Gradescope builds with a network)\n"
+            "# and checked by SHA-256; $AUTOGRADER_DATA_FROM: a local copy to install instead\n"
+            f'"$PYTHON" -m autograder.cli data fetch {" ".join(data)} --kit "$SOURCE/kit" '
+            '--dir "$ROOT/data" \\\n'
+            '    ${AUTOGRADER_DATA_FROM:+--from "$AUTOGRADER_DATA_FROM"}\n'
+        )
     return f"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu base image).
-# Usage: setup.sh [ROOT]   ROOT is Gradescope's /autograder.
+# Usage: setup.sh [ROOT]   ROOT is Gradescope's /autograder. With $AUTOGRADER_PYTHON set, that
+# Python (with the kit installed) is used and nothing is installed (to try the layout locally).
 set -euo pipefail
 ROOT="${{1:-/autograder}}"
 SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
-apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y python3 python3-venv python3-pip
-python3 -m venv "$ROOT/venv"
-"$ROOT/venv/bin/python" -m pip install --upgrade pip
-# the kit's engine with this assignment's extras{why}
-"$ROOT/venv/bin/python" -m pip install{index} "$SOURCE/{WHEEL_NAME}{wanted}"
-"$ROOT/venv/bin/autograder" --help >/dev/null
-"""
+PYTHON="${{AUTOGRADER_PYTHON:-}}"
+if [ -z "$PYTHON" ]; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y python3 python3-venv python3-pip
+    python3 -m venv "$ROOT/venv"
+    "$ROOT/venv/bin/python" -m pip install --upgrade pip
+    # the kit's engine with this assignment's extras{why}
+    "$ROOT/venv/bin/python" -m pip install{index} "$SOURCE/{WHEEL_NAME}{wanted}"
+    PYTHON="$ROOT/venv/bin/python"
+fi
+"$PYTHON" -m autograder.cli --help >/dev/null
+{fetch}"""
 
 
 _FALLBACK = """import json, sys
@@ -89,6 +110,7 @@ ROOT="${{1:-/autograder}}"
 SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 RESULTS="$ROOT/results/results.json"
+export AUTOGRADER_DATA_DIR="$ROOT/data"  # where setup.sh put the data sets
 LOG="$(mktemp)"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
@@ -118,7 +140,13 @@ def _stage(kit: Path, name: str, stage: Path) -> None:
         )
     build_wheel(kit, stage)
     unpack(pack(kit, name), stage / "kit")  # what grading reads, as the Dask workers get it
-    (stage / "setup.sh").write_text(setup_script(paths.assignment.extras), encoding="utf-8")
+    try:
+        needs = declared_needs(kit, name)
+    except GradingError as exc:
+        raise GradescopeError(str(exc)) from None
+    data = tuple(n for n in needs if n in CATALOG)
+    setup = setup_script(paths.assignment.extras, data)
+    (stage / "setup.sh").write_text(setup, encoding="utf-8")
     (stage / "run_autograder").write_text(run_autograder_script(name), encoding="utf-8")
 
 

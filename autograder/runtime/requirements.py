@@ -13,8 +13,7 @@ import os
 import shutil
 from collections.abc import Callable
 
-from autograder.data.sources import idx_dataset_missing
-from autograder.data.sst import sst_missing
+from autograder.data.catalog import CATALOG
 
 __all__ = ["REQUIREMENTS", "RequirementMissing", "gpu_present", "unmet"]
 
@@ -30,10 +29,10 @@ def _gpu() -> str | None:
     return "no NVIDIA GPU on this machine (no /dev/nvidiactl, no nvidia-smi)"
 
 
-# name -> (what it is, a check returning why it is missing or None)
+# name -> (what it is, a check returning why it is missing or None): the data sets of
+# autograder.data.catalog (`autograder data fetch` installs them), and a GPU
 REQUIREMENTS: dict[str, tuple[str, Callable[[], str | None]]] = {
-    "fashion-mnist": ("Fashion-MNIST", lambda: idx_dataset_missing("fashion-mnist")),
-    "sst": ("the Stanford Sentiment Treebank", sst_missing),
+    **{name: (data.title, data.missing) for name, data in CATALOG.items()},
     "gpu": ("a GPU", _gpu),
 }
 

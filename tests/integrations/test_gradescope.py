@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.tasks import load_tasks
 from autograder.integrations.gradescope import GradescopeError, export_gradescope, setup_script
 from autograder.release.wheel import WHEEL_NAME
 
@@ -115,3 +116,57 @@ def test_setup_installs_pytorchs_cpu_build_with_the_torch_extra():
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in script
     assert f'"$SOURCE/{WHEEL_NAME}[torch,opencv]"' in script
     assert "download.pytorch.org" not in setup_script(("tf",))
+
+
+def test_setup_fetches_the_data_its_graded_tests_declare():
+    assert "data fetch" not in setup_script(("torch",))
+    script = setup_script(("torch",), ("fashion-mnist",))
+    assert 'data fetch fashion-mnist --kit "$SOURCE/kit" --dir "$ROOT/data"' in script
+
+
+DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.mark.skipif(
+    not DEBIAN_FASHION.is_dir(), reason="needs Debian's dataset-fashion-mnist (make data)"
+)
+def test_hw1_through_setup_and_run_autograder_scores_full_marks_with_its_data(
+    kit_root: Path, tmp_path: Path
+):
+    """HW1's export, set up as Gradescope would (setup.sh into a scratch root, Debian's files
+    standing in for the network) on a machine whose data search path is empty: the data land in
+    ROOT/data, and run_autograder grades the reference at full marks, Fashion-MNIST test
+    included."""
+    name = "hw1_mlp_numpy"
+    zipped = export_gradescope(kit_root, name, tmp_path / "hw1.zip")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(root / "source")
+        setup = archive.read("setup.sh").decode()
+        for info in archive.infolist():
+            os.chmod(root / "source" / info.filename, info.external_attr >> 16)
+    assert "data fetch fashion-mnist" in setup
+    env = dict(os.environ, AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_DATA_PATH="")
+    env["AUTOGRADER_DATA_FROM"] = str(DEBIAN_FASHION)
+    for key in ("AUTOGRADER_KIT", "AUTOGRADER_DATA_DIR"):
+        env.pop(key, None)
+    done = subprocess.run(
+        ["bash", root / "source" / "setup.sh", str(root)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    copied = sorted(p.name for p in (root / "data" / "fashion-mnist").iterdir())
+    assert copied == sorted(p.name for p in DEBIAN_FASHION.glob("*.gz"))
+
+    reference = kit_root / "solutions" / name
+    (root / "submission").mkdir()
+    for module in load_tasks(reference).editable_files:
+        shutil.copy(reference / module, root / "submission" / module)
+    del env["AUTOGRADER_DATA_FROM"]
+    done = subprocess.run(
+        [root / "source" / "run_autograder", str(root)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    fashion = [t for t in results["tests"] if "fashion" in t["name"]]
+    assert fashion and all(t["score"] == t["max_score"] for t in fashion), fashion
+    assert results["score"] == results["max_score"] == 100
