@@ -309,7 +309,7 @@ def test_download_checks_upstream_md5_on_registry_mirrors_only(tmp_path, monkeyp
 
 
 def test_offline_error_says_what_to_fetch_and_where(tmp_path, monkeypatch):
-    patch_registry(monkeypatch, "fashion-mnist", system_dirs=(tmp_path / "no-debian",))
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", str(tmp_path / "no-debian"))
     cache = tmp_path / "cache"
     with pytest.raises(data.DatasetNotFound) as caught:
         data.load_fashion_mnist(cache_dir=cache)
@@ -317,9 +317,10 @@ def test_offline_error_says_what_to_fetch_and_where(tmp_path, monkeypatch):
     message = str(caught.value)
     for name in FILE_NAMES:
         assert f"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/{name}.gz" in message
-    assert str(cache) in message and str(tmp_path / "no-debian") in message
+    assert str(cache) in message and str(tmp_path / "no-debian" / "fashion-mnist") in message
+    assert data.REGISTRY["fashion-mnist"].sha256[FILE_NAMES[0]] in message
     assert "apt-get install dataset-fashion-mnist" in message
-    assert "download=True" in message
+    assert "autograder data fetch" in message
     assert not cache.exists()  # nothing is created without download=True
 
 
@@ -347,6 +348,59 @@ def test_subset_out_of_range(tmp_path, monkeypatch):
     patch_registry(monkeypatch, "mnist", sha256=fake["sha256"])
     with pytest.raises(ValueError, match="subset size 31"):
         data.load_mnist(cache_dir=tmp_path / "cache", subset=(31, 5))
+
+
+def test_fetch_copies_a_local_copy_after_checking_each_file(tmp_path, monkeypatch):
+    fake = fake_dataset(tmp_path / "copy", gz=False)
+    patch_registry(monkeypatch, "mnist", sha256=fake["sha256"])
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", "")
+    cache = tmp_path / "cache"
+    said = data.sources.fetch_idx("mnist", cache, tmp_path / "copy")
+    assert said.count("copied") == 4
+    assert sorted(p.name for p in cache.iterdir()) == sorted(FILE_NAMES)
+    assert data.sources.fetch_idx("mnist", cache).count("present") == 4  # no download
+    assert len(data.load_mnist(cache_dir=cache).y_test) == 20
+
+
+def test_fetch_refuses_a_damaged_copy_and_names_a_file_it_lacks(tmp_path, monkeypatch):
+    fake = fake_dataset(tmp_path / "copy")
+    wrong = dict(fake["sha256"], **{FILE_NAMES[1]: "0" * 64})
+    patch_registry(monkeypatch, "mnist", sha256=wrong)
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", "")
+    with pytest.raises(data.ChecksumError, match=FILE_NAMES[1]):
+        data.sources.fetch_idx("mnist", tmp_path / "cache", tmp_path / "copy")
+    assert not (tmp_path / "cache" / f"{FILE_NAMES[1]}.gz").exists()
+    (tmp_path / "copy" / f"{FILE_NAMES[3]}.gz").unlink()
+    with pytest.raises(data.DatasetNotFound) as caught:
+        data.sources.fetch_idx("mnist", tmp_path / "other", tmp_path / "copy")
+    message = str(caught.value)
+    assert f"{FILE_NAMES[3]}.gz" in message and wrong[FILE_NAMES[3]] in message
+    assert str(tmp_path / "other") in message and str(tmp_path / "copy") in message
+
+
+def test_fetch_downloads_with_a_progress_bar(tmp_path, monkeypatch, capsys):
+    fake = fake_dataset(tmp_path / "server")
+    mirror = (tmp_path / "server").as_uri() + "/"
+    patch_registry(
+        monkeypatch, "mnist", mirrors=(mirror,), sha256=fake["sha256"], gz_md5=fake["md5"]
+    )
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", "")
+    said = data.sources.fetch_idx("mnist", tmp_path / "cache", progress=True)
+    assert said.count("downloaded") == 4
+    assert f"{FILE_NAMES[0]}.gz" in capsys.readouterr().err  # the bar names the file
+
+
+def test_the_search_path_replaces_debians_folder(tmp_path, monkeypatch):
+    fake = fake_dataset(tmp_path / "shared" / "mnist")
+    patch_registry(monkeypatch, "mnist", sha256=fake["sha256"])
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", str(tmp_path / "shared"))
+    assert data.sources.data_search_path() == (tmp_path / "shared",)
+    assert len(data.load_mnist(cache_dir=tmp_path / "cache").y_train) == 30
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", "")
+    assert data.sources.data_search_path() == ()
+    assert data.sources.idx_dataset_missing("mnist", tmp_path / "cache") is not None
+    monkeypatch.delenv("AUTOGRADER_DATA_PATH")
+    assert data.sources.data_search_path() == (Path("/usr/share/datasets"),)
 
 
 def test_default_cache_dir(monkeypatch, tmp_path):

@@ -97,10 +97,63 @@ def test_a_download_is_checked_and_the_archive_used(tmp_path: Path, monkeypatch)
     assert not list((tmp_path / "cache").glob("*.part"))
     monkeypatch.setattr(sst, "SST_SHA256", hashlib.sha256(source.read_bytes()).hexdigest())
     data = sst.load_sst(cache_dir=tmp_path / "cache", download=True, url=url)
-    assert len(data.train) == 2 and (tmp_path / "cache" / "trees" / "test.txt").is_file()
+    assert len(data.train) == 2 and (tmp_path / "cache" / sst.ARCHIVE).is_file()
 
 
 def test_a_failed_download_is_dataset_not_found(tmp_path: Path):
     url = (tmp_path / "absent.zip").as_uri()
     with pytest.raises(DatasetNotFound, match="Download failed"):
         sst.load_sst(cache_dir=tmp_path / "cache", download=True, url=url)
+
+
+def _flat(folder: Path) -> Path:
+    """The three split files directly in ``folder``, the layout most copies of the SST have."""
+    folder.mkdir(parents=True)
+    for split, lines in TREES.items():
+        (folder / f"{split}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_holding_the_three_files_directly_is_read(tmp_path: Path):
+    folder = _flat(tmp_path / "sst")
+    assert sst.sst_missing(folder) is None
+    assert sst.load_sst(cache_dir=folder).train.labels.tolist() == [1, 0]
+    assert sst.sst_files(folder) == [folder / f"{s}.txt" for s in sst.SPLITS]
+
+
+def test_the_search_path_is_searched_after_the_cache(tmp_path: Path, monkeypatch):
+    _flat(tmp_path / "shared" / "sst")
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", str(tmp_path / "shared"))
+    assert sst.load_sst(cache_dir=tmp_path / "empty").dev.labels.tolist() == [0, 1]
+    monkeypatch.setenv("AUTOGRADER_DATA_PATH", "")
+    assert "Looked in" in sst.sst_missing(tmp_path / "empty")
+
+
+def test_fetch_from_a_folder_copies_the_files_once_the_trees_are_counted(tmp_path, monkeypatch):
+    source, cache = _flat(tmp_path / "copy"), tmp_path / "cache"
+    with pytest.raises(ChecksumError, match="8544"):  # not the published SST's counts
+        sst.fetch_sst(cache, source)
+    assert not cache.exists()
+    monkeypatch.setattr(sst, "SST_TREES", {"train": 3, "dev": 2, "test": 3})
+    assert sst.fetch_sst(cache, source).startswith("copied")
+    assert sorted(p.name for p in cache.iterdir()) == ["dev.txt", "test.txt", "train.txt"]
+    assert sst.fetch_sst(cache, source) == f"present: {cache}"
+    assert sst.load_sst(cache_dir=cache).test.labels.tolist() == [0, 1]
+
+
+def test_fetch_from_the_archive_checks_its_sha256(tmp_path, monkeypatch):
+    archive = _archive(tmp_path / "trainDevTestTrees_PTB.zip")
+    with pytest.raises(ChecksumError, match="SHA-256"):
+        sst.fetch_sst(tmp_path / "cache", archive)
+    monkeypatch.setattr(sst, "SST_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    sst.fetch_sst(tmp_path / "cache", tmp_path)  # the folder holding it works too
+    assert (tmp_path / "cache" / sst.ARCHIVE).read_bytes() == archive.read_bytes()
+
+
+def test_fetch_from_a_folder_without_the_sst_names_the_url_checksum_and_folder(tmp_path):
+    (tmp_path / "other").mkdir()
+    with pytest.raises(DatasetNotFound) as info:
+        sst.fetch_sst(tmp_path / "cache", tmp_path / "other")
+    message = str(info.value)
+    for part in (sst.SST_URL, sst.SST_SHA256, str(tmp_path / "cache"), str(tmp_path / "other")):
+        assert part in message
