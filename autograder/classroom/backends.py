@@ -3,8 +3,9 @@
 Both run ``grade_files`` on each submission's editable files (already read by the caller) and
 hand back a plain dict, so the results are the same wherever they were computed. A Dask worker
 needs the ``autograder`` package and nothing else: the release and the tests travel with the job
-(``autograder.grading.bundle``, sent once to every worker) and each submission's files with its
-task. Dask's workers are daemonic processes, which may not start children with
+(``autograder.grading.bundle``, sent once to every worker), so do the data sets the tests declare
+(``requires(...)``, as found on the machine that runs the command), and each submission's files
+with its task. Dask's workers are daemonic processes, which may not start children with
 ``multiprocessing``; grading starts its processes with ``subprocess``, which they may.
 
 Each grading's numerical libraries get an equal part of the cores of the machine it runs on
@@ -28,9 +29,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from autograder.grading.bundle import pack, unpack
+from autograder.data.catalog import CATALOG
+from autograder.grading.bundle import pack, pack_data, unpack, unpack_data
 from autograder.grading.errors import GradingError, GradingInterrupted
 from autograder.grading.grade import grade
+from autograder.grading.requirements import declared_needs
 from autograder.grading.run import stop_all
 from autograder.runtime.threads import share
 
@@ -120,18 +123,31 @@ class LocalBackend:
 _UNPACKED: dict[str, Path] = {}
 
 
+def _unpacked_data(data: bytes, digest: str) -> None:
+    """Unpack the data sets shipped with the job once per worker process, and make them the
+    cache that this process's gradings search first (``$AUTOGRADER_DATA_DIR``)."""
+    key = f"data:{digest}"
+    if key not in _UNPACKED:
+        root = unpack_data(data, Path(tempfile.mkdtemp(prefix="ag-data-")))
+        atexit.register(shutil.rmtree, root.parent, True)
+        _UNPACKED[key] = root
+    os.environ["AUTOGRADER_DATA_DIR"] = str(_UNPACKED[key])
+
+
 def grade_packed(
     bundle: bytes,
     digest: str,
+    data: tuple[bytes, str],
     slots: dict[str, int],
     name: str,
     files: dict[str, bytes],
     notes: list[str],
     extra: dict,
 ) -> dict[str, Any]:
-    """``grade_files`` on a Dask worker: the kit comes as an archive of ``bundle.pack``,
-    unpacked once per worker process; ``slots`` says how many gradings the cluster runs at once
-    on each host, which share its cores."""
+    """``grade_files`` on a Dask worker: the kit comes as an archive of ``bundle.pack`` and the
+    data sets as one of ``bundle.pack_data`` (with its digest), each unpacked once per worker
+    process; ``slots`` says how many gradings the cluster runs at once on each host, which share
+    its cores."""
     from distributed import get_worker
 
     kit = _UNPACKED.get(digest)
@@ -140,6 +156,7 @@ def grade_packed(
         kit = unpack(bundle, Path(tempfile.mkdtemp(prefix="ag-kit-")))
         atexit.register(shutil.rmtree, kit, True)
         _UNPACKED[digest] = kit
+    _unpacked_data(*data)
     worker = get_worker()
     own = getattr(getattr(worker, "state", None), "nthreads", 1)  # a host that joined later
     threads = share(slots.get(worker.host, own))
@@ -207,12 +224,16 @@ class DaskBackend:
 
         data = pack(kit, name)
         digest = hashlib.sha256(data).hexdigest()
+        # the data sets its tests declare, as found here (grade_class has refused to start
+        # where one is missing, unless told to go on)
+        needed, _ = pack_data([n for n in declared_needs(kit, name) if n in CATALOG])
         with self.client() as client:
             bundle = client.scatter(data, broadcast=True)
+            shipped = client.scatter((needed, hashlib.sha256(needed).hexdigest()), broadcast=True)
             slots = host_slots(client)
             futures = {
-                client.submit(grade_packed, bundle, digest, slots, *args, pure=False): student
-                for student, args in jobs
+                client.submit(grade_packed, bundle, digest, shipped, slots, *a, pure=False): student
+                for student, a in jobs
             }
             try:
                 for future in dask_completed(list(futures)):

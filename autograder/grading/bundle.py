@@ -4,7 +4,9 @@ A grading machine needs the release (``assignments/<hw>/``: the provided files a
 laid over) and the tests (``solutions/<hw>/tasks.toml`` and ``tests/``, hidden ones included);
 never the reference solution. ``pack`` puts exactly these in a gzipped tar, for machines that
 have the ``autograder`` package but not the kit (a Dask cluster's workers); ``unpack`` lays it
-out as a kit again. ``kit_fingerprint`` is the SHA-256 of the same files and
+out as a kit again. ``pack_data`` puts the data sets the tests need, as found on this machine,
+in a plain tar of their own (their large files are gzipped already) for the same machines.
+``kit_fingerprint`` is the SHA-256 of the same files and
 ``files_fingerprint`` that of a submission's editable files: a class run regrades a submission
 when either has changed since its results were written.
 """
@@ -17,8 +19,17 @@ import tarfile
 from pathlib import Path
 
 from autograder.assignment.paths import assignment_paths
+from autograder.data.catalog import data_set
 
-__all__ = ["files_fingerprint", "grading_files", "kit_fingerprint", "pack", "unpack"]
+__all__ = [
+    "files_fingerprint",
+    "grading_files",
+    "kit_fingerprint",
+    "pack",
+    "pack_data",
+    "unpack",
+    "unpack_data",
+]
 
 _LEFT_OUT = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
@@ -83,3 +94,31 @@ def unpack(data: bytes, dest: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         tar.extractall(dest, filter="data")
     return dest
+
+
+def pack_data(names: list[str] | tuple[str, ...]) -> tuple[bytes, list[str]]:
+    """The files of the data sets ``names`` found on this machine as a tar (not compressed: the
+    large files are gzipped already), ``data/<set>/<file>``; and the sets that were not found.
+    Unpacked (:func:`unpack_data`), ``data/`` is a cache root (``$AUTOGRADER_DATA_DIR``)."""
+    buffer, lacking = io.BytesIO(), []
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name in names:
+            data = data_set(name)
+            files = data.files() if data.missing() is None else []
+            if not files:
+                lacking.append(name)
+            for path in files:
+                raw = path.read_bytes()
+                info = tarfile.TarInfo(f"data/{name}/{path.name}")
+                info.size, info.mode, info.mtime = len(raw), 0o644, 0
+                tar.addfile(info, io.BytesIO(raw))
+    return buffer.getvalue(), lacking
+
+
+def unpack_data(data: bytes, dest: Path) -> Path:
+    """Lay out an archive of :func:`pack_data` in ``dest``; returns the cache root,
+    ``dest/data``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+        tar.extractall(dest, filter="data")
+    return dest / "data"

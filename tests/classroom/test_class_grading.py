@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.tasks import load_tasks
 from autograder.classroom.backends import DaskBackend, LocalBackend
 from autograder.classroom.pool import MissingRequirements, Outcome, grade_class
 
@@ -206,3 +207,41 @@ def test_missing_requirements_stop_the_class_unless_allowed(kit_lacking_sst: Pat
     (missing,) = [t for t in result.results["tests"] if t["score"] < t["max_score"]]
     assert missing["output"].startswith("Not graded: this test needs the Stanford Sentiment")
     assert "fault of the grading set-up" in missing["output"]
+
+
+def _fashion_missing_here() -> str | None:
+    from autograder.data.sources import idx_dataset_missing
+
+    return idx_dataset_missing("fashion-mnist")
+
+
+def test_dask_workers_without_data_get_what_hw1_needs_from_the_job(kit_root: Path, tmp_path):
+    """A Dask worker whose data search path holds nothing (no cache, no Debian folder) grades
+    HW1's reference at 100/100: the Fashion-MNIST files travel with the job. Where this machine
+    lacks them too, grade-class refuses and names the data set."""
+    distributed = pytest.importorskip("distributed")
+    name = "hw1_mlp_numpy"
+    reference = kit_root / "solutions" / name
+    subs = tmp_path / "subs" / "reference" / name
+    subs.mkdir(parents=True)
+    for module in load_tasks(reference).editable_files:
+        shutil.copy(reference / module, subs / module)
+    bare = {"AUTOGRADER_DATA_PATH": "", "AUTOGRADER_DATA_DIR": str(tmp_path / "no-data")}
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, env=bare
+    ) as cluster:
+        with distributed.Client(cluster) as client:
+            assert client.submit(_fashion_missing_here, pure=False).result() is not None
+        backend = DaskBackend(cluster.scheduler_address)
+        if _fashion_missing_here() is not None:
+            with pytest.raises(MissingRequirements, match="lacks fashion-mnist"):
+                grade_class(kit_root, name, tmp_path / "subs", tmp_path / "out", backend=backend)
+            return
+        results = grade_class(
+            kit_root, name, tmp_path / "subs", tmp_path / "out", backend=backend, progress=False
+        )
+    (result,) = results
+    graded = json.loads((tmp_path / "out" / "reference" / "results.json").read_text())
+    fashion = [t for t in graded["tests"] if "fashion" in t["name"]]
+    assert fashion and all(t["score"] == t["max_score"] for t in fashion), fashion
+    assert graded["score"] == graded["max_score"] == 100, result
