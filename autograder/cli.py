@@ -93,6 +93,11 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="nbgrader's seconds per cell (with --nbgrader; measured by default)",
 )
+@click.option(
+    "--allow-missing",
+    is_flag=True,
+    help="with --nbgrader: release although the reference loses points for want of a data set",
+)
 @_KIT
 def release_cmd(
     names: tuple[str, ...],
@@ -100,6 +105,7 @@ def release_cmd(
     course: Path | None,
     course_id: str | None,
     cell_timeout: int | None,
+    allow_missing: bool,
     wheel: bool,
     kit: Path | None,
 ) -> None:
@@ -120,7 +126,12 @@ def release_cmd(
 
             try:
                 folders = release_course(
-                    kit, course, list(names) or None, course_id=course_id, timeout=cell_timeout
+                    kit,
+                    course,
+                    list(names) or None,
+                    course_id=course_id,
+                    timeout=cell_timeout,
+                    allow_missing=allow_missing,
                 )
             except NbgraderError as exc:
                 _fail(str(exc))

@@ -171,6 +171,22 @@ def test_reference_is_measured_and_a_failing_reference_is_refused(own_fixture_ki
         release_course(own_fixture_kit, course, ["fx_ops"], timeout=60)
 
 
+def test_a_reference_short_only_of_a_data_set_is_released_when_allowed(kit_lacking_sst, tmp_path):
+    course = tmp_path / "course"
+    with pytest.raises(ReleaseError, match="7 / 10") as refused:
+        measure_reference(kit_lacking_sst, course, "fx_ops")
+    assert "autograder data fetch fx_ops" in str(refused.value)
+    assert "--allow-missing" in str(refused.value)
+    assert measure_reference(kit_lacking_sst, course, "fx_ops", allow_missing=True) > 0
+    graded = json.loads((course / "autograder" / "fx_ops" / "reference.json").read_text())
+    assert (graded["score"], graded["max_score"]) == (7, 10)
+    ops = kit_lacking_sst / "solutions" / "fx_ops" / "ops.py"
+    ops.write_text(ops.read_text().replace("out = np.add(a, b)", "out = a - b"))
+    with pytest.raises(ReleaseError, match="3 / 10") as refused:  # a real fault is never allowed
+        measure_reference(kit_lacking_sst, course, "fx_ops", allow_missing=True)
+    assert "--allow-missing" not in str(refused.value)
+
+
 def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, tmp_path):
     course = tmp_path / "course"
     for student, source in (("alice", "solutions"), ("bob", "assignments")):
