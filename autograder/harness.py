@@ -10,11 +10,14 @@ A test file never imports the student's module itself. It asks for a proxy::
         ...
 
 The pytest plugin decides where the submission runs (in this process for students, in a worker
-process for official grading); the test file is the same in both modes.
+process for official grading); the test file is the same in both modes. The test itself always runs
+in the plugin's process, so a fact it records about its run (``record(device="cuda:0")``) reaches
+its row of results.json in both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +29,13 @@ from autograder.runtime.requirements import REQUIREMENTS
 from autograder.runtime.session import current_session, set_session
 
 __all__ = [
+    "Facts",
+    "close_facts",
     "current_session",
     "graded",
+    "open_facts",
     "probe",
+    "record",
     "requires",
     "set_session",
     "submission",
@@ -98,3 +105,49 @@ def probe(name: str, *args: Any, **kwargs: Any) -> Any:
         **kwargs: keyword arguments.
     """
     return current_session().request("probe", name=name, args=list(args), kwargs=kwargs)
+
+
+@dataclasses.dataclass
+class Facts:
+    """What a graded test recorded about its run (``record``). The plugin writes the fields that
+    were set into the test's row of results.json, in ``extra_data`` beside its status.
+
+    Attributes:
+        device: where the submission's code ran, as PyTorch names it (``"cpu"``, ``"cuda:0"``).
+    """
+
+    device: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields that were set."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v}
+
+
+_RUNNING: list[Facts] = []  # the running graded test's facts (the plugin opens them), or none
+
+
+def open_facts() -> Facts:
+    """Start recording for a graded test that is about to run (the plugin calls it); facts
+    recorded from now on go into the returned object, until the next call or ``close_facts``."""
+    _RUNNING[:] = [Facts()]
+    return _RUNNING[0]
+
+
+def close_facts() -> None:
+    """Stop recording: ``record`` does nothing until the next ``open_facts``."""
+    _RUNNING.clear()
+
+
+def record(*, device: str) -> None:
+    """Record a fact about the running graded test's run in its row of results.json.
+
+    Called by the test (or an oracle it calls) in the grader's process, in-process and proxied
+    grading alike; outside a graded test (a test function called by hand) it does nothing.
+
+    Args:
+        device: where the submission's code ran, e.g. ``"cpu"`` or ``"cuda:0"``.
+    """
+    if not isinstance(device, str) or not device:
+        raise TypeError(f"record(): device must be a non-empty string, got {device!r}")
+    for facts in _RUNNING:
+        facts.device = device

@@ -15,7 +15,8 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
   its import limit, and the whole run the assignment's time budget (the tests not started when it
   is used up fail as "not run"); a module whose import failed is not imported again;
 - writes one JSON line per test to ``--results FILE`` as soon as it ends, built from the tests'
-  structured failures (never from the test source) and prints a table by task.
+  structured failures (never from the test source) and the facts the test recorded about its
+  run (``autograder.harness.record``, e.g. its device), and prints a table by task.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from autograder.assignment.tasks import Assignment, load_tasks, task_key
 from autograder.grading.feedback import feedback
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
+from autograder.harness import Facts, close_facts, open_facts
 from autograder.runtime.errors import (
     BudgetExhausted,
     GradingTimeUsedUp,
@@ -408,9 +410,13 @@ def pytest_runtest_call(item: pytest.Item):
     session = current_session() if info else None
     if session is not None and isinstance(session, WorkerSession):
         session.start_test(info["time_limit"])
+    if info is not None:  # what the test records about its run goes into its row
+        item.stash[_FACTS] = open_facts()
     try:
         yield
     finally:
+        if info is not None:
+            close_facts()
         if session is not None:
             session.end_test()
 
@@ -471,6 +477,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 _RECORD = pytest.StashKey[dict]()
+_FACTS = pytest.StashKey[Facts]()
 
 
 def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
@@ -483,6 +490,7 @@ def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
         message=record.get("message", ""),
         duration=round(record["duration"], 4),
         cause=record.get("cause", ""),
+        facts=item.stash[_FACTS].as_dict() if _FACTS in item.stash else {},
     )
     item.config.stash[_STATE]["rows"].append(row)
     _write(item.config, row)

@@ -1,4 +1,5 @@
-"""The plugin's rules for an assignment's tests, checked when the tests are collected."""
+"""The plugin's rules for an assignment's tests, checked when the tests are collected, and the
+facts a test records about its run (``autograder.harness.record``) in its row of results."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import GradingError, grade
+from autograder.harness import close_facts, open_facts, record
 
 
 def _edit_public_test(kit: Path, old: str, new: str) -> None:
@@ -34,3 +36,42 @@ def test_tests_whose_points_do_not_add_up_are_refused(own_fixture_kit, tmp_path,
     with pytest.raises(GradingError, match="could not be collected") as caught:
         grade(own_fixture_kit, "fx_ops", source, tmp_path / "r.json")
     assert problem in str(caught.value)
+
+
+def test_record_fills_the_running_tests_facts_and_checks_its_argument():
+    record(device="cuda:0")  # outside a graded test: nothing to fill, no error
+    facts = open_facts()
+    record(device="cpu")
+    close_facts()
+    record(device="cuda:0")
+    assert facts.as_dict() == {"device": "cpu"}
+    with pytest.raises(TypeError, match="device must be a non-empty string"):
+        record(device=0)
+
+
+@pytest.mark.parametrize("mode", ["inprocess", "proxied"])
+def test_facts_a_test_records_reach_its_row_of_results(own_fixture_kit, tmp_path, mode):
+    """In both modes the test runs in the grader's process; a fact recorded before a failure
+    stays (a learning run that fails on a GPU still says where it ran)."""
+    _edit_public_test(own_fixture_kit, "import graded,", "import graded, record,")
+    first = "    s = scaler.Scaler(2.5)\n"
+    _edit_public_test(own_fixture_kit, first, '    record(device="cpu")\n' + first)
+    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    text = hidden.read_text().replace("import graded,", "import graded, record,")
+    text = text.replace(
+        "    a = np.full((2, 3), 1e300)\n",
+        '    record(device="cuda:0")\n    check(False, "fails on purpose")\n',
+    )
+    hidden.write_text(text)
+    source = own_fixture_kit / "solutions" / "fx_ops"
+    results = grade(own_fixture_kit, "fx_ops", source, tmp_path / "r.json", mode=mode)
+    devices = {
+        t["name"].rsplit(": ", 1)[-1]: (t["extra_data"]["device"], t["score"] == t["max_score"])
+        for t in results["tests"]
+        if "device" in t["extra_data"]
+    }
+    assert devices == {
+        "test_scaler_apply": ("cpu", True),
+        "test_add_hidden_large_values": ("cuda:0", False),
+    }
+    assert results["score"] == 8

@@ -2,7 +2,9 @@
 points per task.
 
 Rows are the plugin's per-test records: ``task``, ``title``, ``name``, ``points``, ``score``,
-``status`` (a ``Status`` value), ``message``, ``hidden``, ``duration`` (seconds).
+``status`` (a ``Status`` value), ``message``, ``hidden``, ``duration`` (seconds), ``facts``
+(what the test recorded about its run, ``autograder.harness.Facts``: e.g. ``device``), which
+results.json keeps in each test's ``extra_data``.
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ def gradescope_results(
                     "status": status.value,
                     "duration": round(row.get("duration", 0.0), 3),
                     "cause": row.get("cause", ""),
+                    **row.get("facts", {}),
                 },
             }
         )
