@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
 from autograder.data.rna import folded_rna
-from autograder.harness import probe
+from autograder.harness import probe, record
 from autograder.runtime.probes.deepshape import toy_regressor
 
 __all__ = [
@@ -262,7 +262,7 @@ def learning_accuracy(
     epochs: int,
     seed: int,
     n_train: int = 480,
-    device: str = "cpu",
+    device: str = "auto",
 ) -> Learning:
     """Train the submission's U-Net on the embedded set (the learning tests of task 5.7).
 
@@ -271,7 +271,15 @@ def learning_accuracy(
     ``loss_cls(model, alpha=0.1)``, Adam(lr=5e-3), mini-batches of 4, through the submission's
     ``pair_image``, ``step`` and ``predict`` (proxies), BatchNorm's statistics re-estimated
     before predicting. Accuracy is computed here; the worker reports only where it trained.
+
+    ``device``: ``"auto"`` (the tests' choice) trains on a CUDA device where the submission's
+    side (the grading worker, or the student's own process) has one, else on the CPU; the
+    thresholds are the same on both. The device is asked for first and recorded in the test's
+    row of results.json (``extra_data.device``, ``autograder.harness.record``) before training,
+    so that a run that fails on a GPU says so; then again as the device the model ended on.
     """
+    device = probe("deepshape.pick_device", device)
+    record(device=device)
     data = folded_rna(600, 64, 0, generate=False)
     codes = np.stack([one_hot(str(s)) for s in data.sequences])
     train, test = slice(0, n_train), slice(n_train, None)
@@ -289,6 +297,7 @@ def learning_accuracy(
         seed=seed,
         device=device,
     )
+    record(device=str(run["device"]))
     baseline = nucleotide_baseline(data.sequences[train], data.targets[train], data.sequences[test])
     y = data.targets[test]
     logits = np.asarray(run["logits"])

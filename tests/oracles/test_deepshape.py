@@ -1,10 +1,11 @@
 """Tests of autograder.oracles.deepshape against constructions written here (torch.nn modules,
-einsum, closed forms), and, on a GPU machine, the capstone's learning test on CUDA.
+einsum, closed forms), and, on a GPU machine, the capstone's learning tests on CUDA.
 
-The GPU test grades task 5.7 of the capstone's reference as official grading does, sandbox on
-(the worker's view adds the NVIDIA driver's and CUDA's libraries where /dev/nvidia* exists), and
-needs its hidden ``gpu`` test to pass there, neither skipped nor trained on the CPU: the test
-checks that the worker's PyTorch saw CUDA and that the model's parameters were on a CUDA device.
+The learning tests of task 5.7 train on a CUDA device where the worker's PyTorch sees one, else
+on the CPU (``device="auto"``), and record which in results.json (``extra_data.device``). The GPU
+test grades task 5.7 of the capstone's reference as official grading does, sandbox on (the
+worker's view adds the NVIDIA driver's and CUDA's libraries where /dev/nvidia* exists), and needs
+both learning tests to pass there and to say they trained on a CUDA device, not on the CPU.
 Run it on a GPU machine: ``python -m pytest tests/oracles/test_deepshape.py -m gpu``.
 """
 
@@ -20,6 +21,7 @@ from torch import nn
 
 from autograder.grading import grade
 from autograder.oracles import deepshape as oracle
+from autograder.runtime.probes import deepshape as probes
 
 KIT = Path(__file__).resolve().parents[2]
 
@@ -113,13 +115,26 @@ def test_metrics_and_baseline_on_a_hand_example():
     )
 
 
+def test_auto_picks_cuda_where_torch_sees_it_and_the_cpu_otherwise():
+    expected = "cuda:0" if torch.cuda.is_available() else "cpu"
+    assert probes.pick_device("auto") == probes.pick_device() == expected
+    assert probes.pick_device("cpu") == "cpu"
+
+
 @pytest.mark.gpu
 def test_capstone_learning_on_the_gpu_inside_the_sandbox(tmp_path):
     if not torch.cuda.is_available():
         pytest.skip("this machine's PyTorch sees no CUDA device: run this test on a GPU machine")
     name = "capstone_unet_deepshape"
     results = grade(KIT, name, KIT / "solutions" / name, tmp_path / "r.json", tasks=("5.7",))
-    gpu = [t for t in results["tests"] if t["name"].endswith("on_the_gpu")]
-    # a worker that saw no CUDA scores 0 (not graded); a CPU run fails the device check
-    assert len(gpu) == 1 and gpu[0]["score"] == gpu[0]["max_score"] == 1, gpu
-    assert results["score"] == results["max_score"], results["tests"]
+    learning = {
+        t["name"].rsplit(": ", 1)[-1]: t["extra_data"]["device"]
+        for t in results["tests"]
+        if "device" in t["extra_data"]
+    }
+    # a worker that saw no CUDA trains on the CPU and says so
+    assert learning == {
+        "test_unet_beats_the_nucleotide_baseline": "cuda:0",
+        "test_unet_trained_8_epochs_beats_the_baseline_further": "cuda:0",
+    }, learning
+    assert results["score"] == results["max_score"] == 16, results["tests"]

@@ -18,12 +18,12 @@ from torch import nn
 
 __all__ = [
     "call_on_tensor",
-    "cuda_available",
     "learn",
     "load_and_call",
     "load_and_run",
     "loss_and_grad",
     "penalty_and_grad",
+    "pick_device",
     "predict_toy",
     "recalibrate_batchnorm",
     "state_shapes",
@@ -53,9 +53,12 @@ class ToyDecoder(nn.Module):
         return self.outc(h)[:, 0].mean(dim=2)
 
 
-def cuda_available() -> bool:
-    """Whether PyTorch sees a CUDA device on this side."""
-    return bool(torch.cuda.is_available())
+def pick_device(device: str = "auto") -> str:
+    """The device a learning run trains on: for ``"auto"``, the first CUDA device where PyTorch
+    sees one on this side (``"cuda:0"``), else ``"cpu"``; any other name as given."""
+    if device == "auto":
+        return "cuda:0" if torch.cuda.is_available() else "cpu"
+    return str(device)
 
 
 def toy_model(seed: int, dtype: torch.dtype = torch.float64) -> ToyDecoder:
@@ -275,7 +278,7 @@ def learn(
     alpha: float = 0.1,
     lr: float = 5e-3,
     batch_size: int = 4,
-    device: str = "cpu",
+    device: str = "auto",
 ) -> dict[str, Any]:
     """Train ``unet_cls(16, base, depth)`` with Adam and ``loss_cls(model, alpha)`` through the
     submission's ``pair_image`` and ``step``, re-estimate the BatchNorm statistics over the
@@ -288,10 +291,15 @@ def learn(
     runs of 16 stopped 0.046 to 0.062 above the nucleotide baseline over 8 seeds, too few steps
     for the accuracy to settle; an epoch of batches of 4 costs about the same on a CPU.
 
+    ``device``: where to train (:func:`pick_device`; ``"auto"``: a CUDA device where PyTorch
+    sees one here, else the CPU). The submission's functions get tensors on it, and ``predict``
+    must hand back a numpy array whatever the device.
+
     Returns:
         {"logits": (N_test, L) float32, "device": the device of the model's parameters after
         training (e.g. ``"cuda:0"``), "cuda_available": ``torch.cuda.is_available()`` here}.
     """
+    device = pick_device(device)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # two threads on a busy 2-core machine ran 7 times slower than one
     try:
