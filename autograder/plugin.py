@@ -198,6 +198,7 @@ def _mark_graded(
         except ValueError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         item.stash[_STATE] = {
+            "needs": needs(item),
             "missing": missing,
             "assignment": assignment,
             "task": assignment.task(task_mark.args[0]),
@@ -261,6 +262,7 @@ def _describe(item: pytest.Item) -> dict[str, Any]:
         "title": info["task"].title,
         "points": info["points"],
         "hidden": info["hidden"],
+        "needs": info["needs"],
         "missing": info["missing"],
     }
 

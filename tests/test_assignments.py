@@ -15,6 +15,7 @@ from autograder.assignment.patches import apply_patch, load_patches
 from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import load_tasks
 from autograder.grading import grade
+from autograder.grading.requirements import collect_tests
 from autograder.grading.results import task_scores
 from autograder.runtime.requirements import REQUIREMENTS, unmet
 
@@ -46,6 +47,15 @@ def test_reference_scores_full_marks(name: str, tmp_path: Path):
     assert results["score"] == results["max_score"] - sum(
         t["max_score"] for t in results["tests"] if t["extra_data"]["cause"] == "missing"
     )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_graded_test_needs_a_gpu(name: str):
+    """A CPU grader can give full marks: no graded test carries a ``gpu`` marker or
+    ``requires("gpu")`` (one collection, no submission code runs). Tests that use a GPU where
+    there is one (the capstone's learning tests) train on the CPU otherwise."""
+    needing = [t["nodeid"] for t in collect_tests(KIT, name) if "gpu" in t["needs"]]
+    assert needing == []
 
 
 @pytest.mark.parametrize("name", NAMES)

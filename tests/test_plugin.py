@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import GradingError, grade
+from autograder.grading.requirements import collect_tests
 from autograder.harness import close_facts, open_facts, record
 
 
@@ -36,6 +37,17 @@ def test_tests_whose_points_do_not_add_up_are_refused(own_fixture_kit, tmp_path,
     with pytest.raises(GradingError, match="could not be collected") as caught:
         grade(own_fixture_kit, "fx_ops", source, tmp_path / "r.json")
     assert problem in str(caught.value)
+
+
+def test_collection_lists_what_each_graded_test_needs(own_fixture_kit):
+    """What ``tests/test_assignments.py`` reads to refuse graded tests that need a GPU."""
+    _edit_public_test(
+        own_fixture_kit, '@graded("1.2", points=3)', '@pytest.mark.gpu\n@graded("1.2", points=3)'
+    )
+    collected = collect_tests(own_fixture_kit, "fx_ops")
+    needs = {t["nodeid"].split("::")[-1]: t["needs"] for t in collected}
+    assert needs["test_scaler_apply"] == ["gpu"]
+    assert needs["test_scaler_counts_every_call"] == needs["test_add_values[shape0]"] == []
 
 
 def test_record_fills_the_running_tests_facts_and_checks_its_argument():
