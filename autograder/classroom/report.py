@@ -7,13 +7,15 @@ It reads what grading a class leaves behind, and nothing else:
   column exists, its ``reason``; without a gradebook, a student with results is ``graded`` and
   one with only ``error.txt`` is ``error``;
 - ``<graded>/<student>/results.json``: Gradescope's results (tests with their score, status,
-  output, and, where grading recorded them, ``extra_data`` with the kit's status and duration);
+  output, and, where grading recorded them, ``extra_data`` with the kit's status and duration, and
+  the device a test ran on where it recorded one);
 - ``<graded>/<student>/error.txt``: why a submission could not be graded.
 
 The page (``report.html``) shows the score histogram, per-task pass rates, the tests that fail
 most often with their most common first message, the slowest tests (or, without per-test
-durations, the slowest submissions), the submissions that timed out, crashed or could not be
-read, and the protections that were off while grading.
+durations, the slowest submissions), the devices the tests that record one ran on (the capstone's
+learning tests: a GPU where the grader had one, else the CPU), the submissions that timed out,
+crashed or could not be read, and the protections that were off while grading.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class ClassTest:
         not_attempted: how many were untouched stubs.
         messages: the first line of each failure's output, counted.
         durations: seconds per run, where results.json records them.
+        devices: the devices it ran on, counted, where results.json records them.
     """
 
     name: str
@@ -86,6 +89,7 @@ class ClassTest:
     not_attempted: int = 0
     messages: Counter[str] = field(default_factory=Counter)
     durations: list[float] = field(default_factory=list)
+    devices: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -190,9 +194,13 @@ def _tally(stats: ClassTest, test: dict[str, Any]) -> None:
     elif status not in ("passed", "skipped"):
         stats.failed += 1
         stats.messages[_first_line(test.get("output", "")) or "(no message)"] += 1
-    duration = (test.get("extra_data") or {}).get("duration")
+    extra = test.get("extra_data") or {}
+    duration = extra.get("duration") if isinstance(extra, dict) else None
     if isinstance(duration, (int, float)):
         stats.durations.append(float(duration))
+    device = extra.get("device") if isinstance(extra, dict) else None
+    if isinstance(device, str) and device:
+        stats.devices[device] += 1
 
 
 def summarise(name: str, entries: list[Entry]) -> ClassReport:
@@ -360,6 +368,22 @@ def _slowest(report: ClassReport, top: int) -> list[str]:
     return [note, table(["submission", "seconds"], rows, numeric=(1,))]
 
 
+def _devices(report: ClassReport) -> list[str]:
+    """The devices of the tests that record one; nothing where none does."""
+    tests = [t for t in report.tests if t.devices]
+    if not tests:
+        return []
+    rows = [
+        [
+            html.escape(t.name),
+            html.escape(", ".join(f"{d}: {n}" for d, n in sorted(t.devices.items()))),
+            str(sum(t.devices.values())),
+        ]
+        for t in tests
+    ]
+    return ["<h2>Devices</h2>", table(["test", "ran on", "runs"], rows, numeric=(2,))]
+
+
 def _problems(report: ClassReport) -> list[str]:
     problems = report.problems
     if not problems:
@@ -400,6 +424,7 @@ def render_report(report: ClassReport, *, top: int = 10) -> str:
         *_failing(report, top),
         f"<h2>Slowest (top {top})</h2>",
         *_slowest(report, top),
+        *_devices(report),
         "<h2>Timed out, crashed or not graded</h2>",
         *_problems(report),
         "<h2>Protections off</h2>",

@@ -179,3 +179,21 @@ def test_the_command_writes_the_page_and_an_empty_folder_is_no_error(graded: Pat
     empty.mkdir()
     text = write_report(empty, "fx_ops", out=tmp_path / "r.html").read_text()
     assert "0 submissions" in text and "No submission has results." in text
+
+
+def test_the_devices_the_tests_recorded_are_counted(tmp_path: Path):
+    """The capstone's learning tests record where they trained (``extra_data.device``)."""
+    for student, device in [("a", "cpu"), ("b", "cuda:0"), ("c", "cpu")]:
+        data = _results({"add": PASS, "apply": PASS})
+        data["tests"][1]["extra_data"]["device"] = device
+        (tmp_path / student).mkdir()
+        (tmp_path / student / "results.json").write_text(json.dumps(data))
+    report = summarise("fx_ops", read_graded(tmp_path))
+    devices = {t.name.rsplit(": ", 1)[-1]: dict(t.devices) for t in report.tests}
+    assert devices == {"test_add": {}, "test_apply": {"cpu": 2, "cuda:0": 1}}
+    text = write_report(tmp_path, "fx_ops").read_text()
+    assert "<h2>Devices</h2>" in text and "cpu: 2, cuda:0: 1" in text
+
+
+def test_no_devices_section_where_no_test_recorded_one(graded: Path):
+    assert "<h2>Devices</h2>" not in write_report(graded, "fx_ops").read_text()
