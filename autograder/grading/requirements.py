@@ -75,38 +75,6 @@ def collect_tests(
     return run.collected
 
 
-def _collected(
-    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
-) -> list[dict]:
-    """The graded tests of ``name`` as the plugin describes them at collection (no submission
-    code runs)."""
-    try:
-        paths = assignment_paths(kit, name)
-    except AssignmentError as exc:
-        raise GradingError(str(exc)) from None
-    tests = (paths.solution or paths.release) / "tests"
-    with tempfile.TemporaryDirectory(prefix="ag-collect-") as tmp:
-        results = Path(tmp) / "collected.jsonl"
-        cmd = pytest_command(
-            tests,
-            paths.release.parent,
-            results,
-            mode="proxied",
-            tasks=tasks,
-            public_only=public_only or paths.solution is None,
-            sandbox=False,
-            worker_user="keep",
-            slow_import="stop",
-            collect_only=True,
-        )
-        log, _, _ = _run(cmd, timeout=300)
-        run = Run(log=log)
-        read_events(results, run)
-    if not run.collected:
-        raise GradingError(f"the tests of {name} could not be collected:\n{log[-3000:]}")
-    return run.collected
-
-
 def unavailable(
     kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
 ) -> list[Unavailable]:
@@ -117,7 +85,7 @@ def unavailable(
     """
     return [
         Unavailable(t["nodeid"], t["task"], t["points"], t["missing"])
-        for t in _collected(kit, name, public_only=public_only, tasks=tasks)
+        for t in collect_tests(kit, name, public_only=public_only, tasks=tasks)
         if t.get("missing")
     ]
 
@@ -130,7 +98,7 @@ def declared_needs(kit: Path, name: str) -> dict[str, list[str]]:
         GradingError: the assignment or its tests cannot be read.
     """
     found: dict[str, list[str]] = {}
-    for test in _collected(kit, name):
+    for test in collect_tests(kit, name):
         for need in test.get("needs", []):
             found.setdefault(need, []).append(test["nodeid"])
     return found
