@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 AG = [sys.executable, "-m", "autograder.cli"]
 
@@ -112,3 +115,22 @@ def test_demo_grades_reference_skeleton_and_mutants(own_fixture_kit: Path, tmp_p
     lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     assert "10/10" in lines["reference"] and "0/10" in lines["skeleton"]
     assert "mutant-add_subtracts" in lines and "10/10" not in lines["mutant-add_subtracts"]
+
+
+def test_make_demo_and_make_test_fetch_the_data_before_grading(kit_root: Path):
+    """The README's two commands get the graded tests' data sets first (Debian's package as root,
+    then `autograder data fetch`), so the demo's reference shows full marks where they can be
+    had."""
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    for target, fetch, then in (
+        ("demo", "autograder data fetch hw1_mlp_numpy", "autograder demo hw1_mlp_numpy"),
+        ("test", "autograder data fetch", "pytest"),
+    ):
+        done = subprocess.run(
+            ["make", "-n", target], cwd=kit_root, capture_output=True, text=True, check=True
+        )
+        lines = done.stdout.splitlines()
+        first = next(i for i, line in enumerate(lines) if fetch in line)
+        assert "dataset-fashion-mnist" in "\n".join(lines[:first]), target
+        assert any(then in line for line in lines[first + 1 :]), target
