@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from autograder.grading import grade
 from autograder.release import release
 
 KIT = Path(__file__).resolve().parent.parent
@@ -17,6 +19,22 @@ FIXTURE_KIT = Path(__file__).resolve().parent / "fixtures" / "kit"
 def kit_root() -> Path:
     """The kit's own root folder."""
     return KIT
+
+
+@pytest.fixture(scope="session")
+def graded_reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict]:
+    """``graded_reference(name)``: the results.json of ``autograder grade`` of assignment
+    ``name``'s reference solution in this kit, graded once per session (all five take about
+    4 minutes on 2 cores) and shared by the tests that need it."""
+    graded: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in graded:
+            out = tmp_path_factory.mktemp(f"reference-{name}") / "results.json"
+            graded[name] = grade(KIT, name, KIT / "solutions" / name, out)
+        return graded[name]
+
+    return get
 
 
 @pytest.fixture(scope="session")
