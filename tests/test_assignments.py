@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
@@ -212,13 +213,15 @@ def _assert_a_message_says(results: dict, task: str, phrase: str) -> None:
 @pytest.mark.parametrize(
     "name", [n for n in NAMES if (KIT / "solutions" / n / f"{n}.ipynb").exists()]
 )
-def test_notebook_runs_top_to_bottom_on_the_reference(name: str, tmp_path: Path):
+def test_notebook_runs_top_to_bottom_on_the_reference(name: str, tmp_path: Path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     # a copy of the kit's solutions and release: the notebook writes checkpoints and logs
     for tree in ("solutions", "assignments"):
         shutil.copytree(KIT / tree, tmp_path / tree, ignore=shutil.ignore_patterns("__pycache__"))
     folder = tmp_path / "solutions" / name
+    if name == "capstone_unet_deepshape":  # its cell for the published DeepSHAPE files runs too
+        monkeypatch.setenv("DEEPSHAPE_DATA", str(_published_deepshape_copy(tmp_path / "ds")))
     nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
@@ -226,3 +229,31 @@ def test_notebook_runs_top_to_bottom_on_the_reference(name: str, tmp_path: Path)
     client.execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+    if name == "capstone_unet_deepshape":
+        cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells}
+        # the epoch is chosen on training windows set aside, never on the test windows
+        assert "(codes[val], data.targets[val])" in cells["train"].source
+        assert "(codes[test], data.targets[test])" not in cells["train"].source
+        said = "".join(o.get("text", "") for o in cells["published"].outputs)
+        assert "test windows: masked accuracy" in said, said
+
+
+def _published_deepshape_copy(root: Path) -> Path:
+    """A small stand-in for DeepSHAPE's ``partial_data``, laid out as the published files (CRLF,
+    a tab before every value, exact zeros): transcripts of two embedded windows each, their
+    reactivities clipped to [0, 1]."""
+    from autograder.data.rna import folded_rna
+
+    data = folded_rna(600, 64, 0, generate=False)
+    for part, start, count in (("train", 0, 5), ("test", 10, 2)):
+        folder = root / "3_invitro" / part
+        folder.mkdir(parents=True)
+        seqs, values = [], []
+        for k in range(start, start + 2 * count, 2):
+            header = f">1:{1000 * k}-{1000 * k + 128}\r\n"
+            r = np.nan_to_num(np.concatenate(data.reactivity[k : k + 2]), nan=0.0)
+            seqs.append(header + "".join(data.sequences[k : k + 2]).replace("U", "T") + "\r\n")
+            values.append(header + "".join(f"\t{v:.3f}" for v in np.clip(r, 0, 1)) + "\r\n")
+        (folder / "sequences3.txt").write_bytes("".join(seqs).encode())
+        (folder / "annotations3.txt").write_bytes("".join(values).encode())
+    return root

@@ -12,7 +12,8 @@ notebook run without ViennaRNA.
 Real data: DeepSHAPE-style pairs of files (:func:`read_reactivity_fasta`), a FASTA file of
 sequences beside a file with the same headers whose sequence lines hold tab-separated
 reactivities in [0, 1], and RDAT files of the RNA Mapping Database (:func:`read_rdat`). Long
-transcripts become windows of length L (:func:`windows`), binarised per transcript.
+transcripts become windows of length L (:func:`windows`), binarised per transcript by rank, ties
+in a fixed order (:func:`binarise`); shorter ones one window padded with unknowns.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "BASES",
     "END_MASK",
     "EMBEDDED",
+    "LABELS",
     "FoldedRNA",
     "RNADataError",
     "Transcript",
@@ -126,25 +128,46 @@ def content_sha256(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def binarise(reactivity: np.ndarray, quantile: float = 0.25) -> np.ndarray:
-    """Binarise one transcript's reactivities by percentiles.
+# The labelling rule of generated sets, recorded beside each: a set cached under another rule is
+# generated again (the percentile rule before it labelled one position more or less at some L).
+LABELS = "rank-quarters-ties-seeded"
+
+
+def binarise(reactivity: np.ndarray, quantile: float = 0.25, seed: int = 0) -> np.ndarray:
+    """Binarise one transcript's reactivities by rank: its lowest quarter 0, its highest 1.
+
+    Of the n known values, exactly ``k = floor(quantile * n)`` become 0 (the lowest) and ``k``
+    become 1 (the highest); the others are NaN (not labelled), as are the unknown positions.
+    Equal values are ranked in a fixed pseudo-random order (``numpy.random.default_rng(seed)``),
+    so where more positions tie at a boundary than fit in the quarter, some of them (the same
+    ones every time) are labelled and the rest are not. Published SHAPE data have many exact
+    zeros (13 to 41 % of a transcript in DeepSHAPE's files, more than a quarter in most): there
+    the 0 class is ``k`` of the zeros, not all of them, and the labelled positions stay half 0,
+    half 1. Values without ties (the kit's folded RNAs) are labelled as by their percentiles.
 
     Args:
         reactivity: (L,) reals, NaN where unknown.
-        quantile: the fraction set to 0 (lowest) and to 1 (highest).
+        quantile: the fraction set to 0 (lowest) and to 1 (highest), in (0, 0.5].
+        seed: the order of equal values.
 
     Returns:
-        (L,) float32: 1 at or above the ``1 - quantile`` percentile of the known values, 0 at or
-        below the ``quantile`` percentile, NaN elsewhere and where unknown.
+        (L,) float32: 0, 1 or NaN.
+
+    Raises:
+        ValueError: ``quantile`` outside (0, 0.5].
     """
+    if not 0.0 < quantile <= 0.5:
+        raise ValueError(f"quantile must be in (0, 0.5], got {quantile}")
     r = np.asarray(reactivity, dtype=np.float64)
     out = np.full(r.shape, np.nan, dtype=np.float32)
-    known = ~np.isnan(r)
-    if known.sum() < 2:
+    known = np.flatnonzero(~np.isnan(r))
+    k = math.floor(quantile * len(known) + 1e-9)
+    if k == 0:
         return out
-    low, high = np.quantile(r[known], [quantile, 1.0 - quantile])
-    out[known & (r <= low)] = 0.0
-    out[known & (r >= high)] = 1.0
+    ties = np.random.default_rng(seed).random(len(known))
+    order = known[np.lexsort((ties, r[known]))]  # ascending; equal values in the drawn order
+    out[order[:k]] = 0.0
+    out[order[len(known) - k :]] = 1.0
     return out
 
 
@@ -235,12 +258,14 @@ def folded_rna(
         return data
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir("rna")
     path, record = folder / name, folder / (name + ".sha256")
-    if path.is_file() and record.is_file():
+    recorded = json.loads(record.read_text()) if path.is_file() and record.is_file() else None
+    if recorded is not None and recorded.get("labels") == LABELS:
         data = _load_npz(path)
-        _verify(data, json.loads(record.read_text())["content_sha256"], path)
+        _verify(data, recorded["content_sha256"], path)
         return data
     if not generate:
-        raise DatasetNotFound(f"{path} not found; call folded_rna(..., generate=True)")
+        stale = f" (labelled by another rule: {recorded.get('labels')!r})" if recorded else ""
+        raise DatasetNotFound(f"{path} not found{stale}; call folded_rna(..., generate=True)")
     try:
         data = generate_folded_rna(n, length, seed, progress=progress)
     except ImportError as exc:
@@ -252,7 +277,8 @@ def folded_rna(
     part = path.with_suffix(".part.npz")
     np.savez_compressed(part, **data.arrays())
     part.replace(path)
-    record.write_text(json.dumps({"content_sha256": content_sha256(data.arrays())}) + "\n")
+    digest = content_sha256(data.arrays())
+    record.write_text(json.dumps({"content_sha256": digest, "labels": LABELS}) + "\n")
     return data
 
 
@@ -292,8 +318,14 @@ def read_fasta(path: str | Path) -> list[tuple[str, str]]:
 
 
 def _values(text: str, path: Path, header: str) -> np.ndarray:
+    """The values of one line: tab-separated fields, one per nucleotide. A tab at the start of
+    the line separates nothing from the first value (DeepSHAPE's files, and its writer, put a tab
+    before every value); an empty field elsewhere, or ``NaN``, is an unknown value."""
+    fields = text.split("\t")
+    if text.startswith("\t"):
+        fields = fields[1:]
     out = []
-    for k, field in enumerate(text.split("\t")):
+    for k, field in enumerate(fields):
         field = field.strip()
         if field == "" or field.lower() == "nan":
             out.append(math.nan)
@@ -315,9 +347,14 @@ def read_reactivity_fasta(
 ) -> list[Transcript]:
     """Read a DeepSHAPE-style pair: sequences (FASTA) and reactivities under the same headers.
 
-    The reactivity file is FASTA-shaped; each record's line holds one tab-separated value per
-    nucleotide, in [0, 1]; an empty field or ``NaN`` is unknown; a line may start with a tab
-    (its first value is then unknown). T is read as U.
+    The layout of the DeepSHAPE repository's files (OrensteinLab/DeepSHAPE, ``partial_data/``:
+    ``sequences3.txt`` with ``annotations3.txt`` in vitro, ``sequences4.txt`` with
+    ``annotations4.txt`` in vivo): each record is a ``>name`` line and one line of values, one per
+    nucleotide, each value preceded by a tab (so every value line starts with a tab), in [0, 1],
+    written as ``0.0``, ``0.27`` or ``3.33333E-4``; lines end with CRLF or LF. A line without the
+    leading tab is read the same way. An empty field after the first tab, or ``NaN``, is an
+    unknown value (the published files have none: every position is measured, and 13 to 41 % of
+    the values are exactly 0). T is read as U.
 
     Raises:
         RNADataError: the files hold different numbers of records or headers, a record's number
@@ -328,7 +365,9 @@ def read_reactivity_fasta(
     sequences = read_fasta(sequence_file)
     values = []
     header = None
-    for number, line in enumerate(reactivity_file.read_text().splitlines(), start=1):
+    for number, line in enumerate(
+        reactivity_file.read_text(encoding="utf-8").splitlines(), start=1
+    ):
         if line.startswith(">"):
             header = line[1:].strip()
             values.append((header, None))
@@ -423,17 +462,26 @@ def read_rdat(path: str | Path) -> list[Transcript]:
 
 def windows(transcripts: list[Transcript], length: int, stride: int | None = None) -> FoldedRNA:
     """Cut transcripts into windows of ``length`` with ``stride`` (``length`` by default),
-    binarising each transcript's reactivities first (:func:`binarise`). A transcript shorter
-    than ``length`` gives no window; the last window is aligned to the transcript's end."""
+    binarising each whole transcript's reactivities first (:func:`binarise`).
+
+    The last window of a transcript is aligned to its end. A transcript shorter than ``length``
+    gives one window, padded at its end with ``N`` (an all-zero one-hot) and unknown (NaN)
+    reactivities and targets, which the masked loss and metrics ignore.
+    """
     stride = stride or length
     seqs, targets, reactivity = [], [], []
     for t in transcripts:
         labels = binarise(t.reactivity)
-        if len(t.sequence) < length:
+        n = len(t.sequence)
+        if n < length:
+            pad = length - n
+            seqs.append(t.sequence + "N" * pad)
+            targets.append(np.concatenate([labels, np.full(pad, np.nan, np.float32)]))
+            reactivity.append(np.concatenate([t.reactivity, np.full(pad, np.nan)]))
             continue
-        starts = list(range(0, len(t.sequence) - length + 1, stride))
-        if starts[-1] != len(t.sequence) - length:
-            starts.append(len(t.sequence) - length)
+        starts = list(range(0, n - length + 1, stride))
+        if starts[-1] != n - length:
+            starts.append(n - length)
         for s in starts:
             seqs.append(t.sequence[s : s + length])
             targets.append(labels[s : s + length])
