@@ -65,21 +65,25 @@ def test_lstm_learns_the_offline_corpus():
     learning_check("LSTM", cells.BasicLSTMCell(32, 16, seed=0), n_epochs=3, seed=0)
 
 
-SST2_THRESHOLD = 0.70
+SST2_THRESHOLD = 0.75
 
 
 @pytest.mark.slow
 @requires("sst")
 @graded("4.6", points=1, timeout=400.0)
 def test_lstm_on_sst2():
-    """SST-2 (sentence level, neutral dropped), LSTM(64) on 32-dimensional embeddings learnt from
-    scratch, sentences cut to 40 tokens, 3 epochs, mini-batches of 64, Adam(5e-3), patience 3.
+    """SST-2 (sentence level, neutral dropped: 6920 / 872 / 1821 sentences), LSTM(32) on
+    16-dimensional embeddings learnt from scratch, sentences cut to 40 tokens, mini-batches of 64,
+    Adam(2e-2), 4 epochs, the weights of the best dev epoch kept.
 
-    The threshold is NOT set from measurements: the kit's development machines had no copy of
-    SST. Published LSTM figures are about 0.85 (Tai et al. 2015, with GloVe vectors); 0.70 is a
-    deliberately low bar for random embeddings and 3 epochs. Measure the reference with
-    ``python benchmarks/hw4_corpus_seeds.py --sst`` where the data are present and set it from
-    that, as for the other thresholds.
+    Measured on the published SST-2 with the reference solution (random embeddings), as reported
+    in the kit's issue 24 (the kit's own machines have no copy of the SST, so it was not
+    re-measured here): this configuration 0.803 test accuracy; a GRU of the same size 0.794;
+    LSTM(64) on 64-dimensional embeddings with Adam(3e-3) 0.804; the kit's bigram logistic
+    regression 0.811; the last word alone 0.506. The cells overfit after one or two epochs, so
+    the best dev epoch is kept. The threshold, 0.75, is 0.05 below the measured figures (room
+    for seeds and other correct implementations) and far above what a cell that does not carry
+    its state along the sentence reaches (the last word, 0.506).
     """
     data = load_sst(binary=True)
     seed_everything(492)
@@ -87,8 +91,8 @@ def test_lstm_on_sst2():
     train_ids, train_mask = vocab.encode(data.train.sentences, 40)
     dev_ids, dev_mask = vocab.encode(data.dev.sentences, 40)
     test_ids, test_mask = vocab.encode(data.test.sentences, 40)
-    model = classifier.SentenceClassifier(len(vocab), cells.BasicLSTMCell(64, 32, seed=0), seed=0)
-    settings = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-3, "patience": 3, "seed": 0}
+    model = classifier.SentenceClassifier(len(vocab), cells.BasicLSTMCell(32, 16, seed=0), seed=0)
+    settings = {"epochs": 4, "batch_size": 64, "learning_rate": 2e-2, "patience": 4, "seed": 0}
     training.train(
         model, (train_ids, train_mask, data.train.labels), (dev_ids, dev_mask, data.dev.labels),
         **settings,
@@ -96,6 +100,6 @@ def test_lstm_on_sst2():
     accuracy = float(np.mean(model.predict(test_ids, test_mask) == data.test.labels))
     check(
         accuracy >= SST2_THRESHOLD,
-        f"SST-2 test accuracy {accuracy:.4f} of the LSTM classifier (3 epochs): below "
+        f"SST-2 test accuracy {accuracy:.4f} of the LSTM classifier (4 epochs): below "
         f"{SST2_THRESHOLD}",
     )
