@@ -37,7 +37,7 @@ from autograder.classroom.report import write_report
 from autograder.grading.bundle import files_fingerprint, kit_fingerprint
 from autograder.grading.errors import GradingError
 from autograder.grading.intake import IntakeError, collect_editable
-from autograder.grading.requirements import describe_unavailable, unavailable
+from autograder.grading.requirements import collect_tests, describe_unavailable, lacking
 from autograder.grading.results import task_scores
 
 __all__ = [
@@ -137,6 +137,7 @@ def grade_each(
     jobs: int = 2,
     on_result: Callable[[ClassResult, int], None] | None = None,
     backend: Backend | None = None,
+    needs: tuple[str, ...] | None = None,
 ) -> list[ClassResult]:
     """Grade each ``(student, submission)`` into ``out/<student>/results.json``.
 
@@ -148,6 +149,8 @@ def grade_each(
         jobs: submissions graded at once (local backend).
         on_result: called (under a lock) with each result and how many are done so far.
         backend: where gradings run; threads on this machine by default.
+        needs: what the tests need from the grading machine, as ``check_requirements`` returns
+            it; None: the backend finds out itself if it needs to.
 
     Returns:
         One result per student, sorted by name. On an interrupt, the students not graded yet
@@ -212,7 +215,7 @@ def grade_each(
         for student, files, notes, prints in pending
     ]
     try:
-        backend.run(kit, name, jobs_list, collect)
+        backend.run(kit, name, jobs_list, collect, needs=needs)
     except KeyboardInterrupt:
         for student, _ in jobs_list:
             if student not in results:
@@ -227,18 +230,24 @@ def check_requirements(
     *,
     allow_missing: bool = False,
     report: Callable[[str], None] | None = None,
-) -> None:
+) -> tuple[str, ...]:
     """Before a class is graded: refuse when some graded tests need what this machine lacks
     (their tests are collected; no submission code runs), or, when ``allow_missing``, tell
     ``report`` what every student will lose.
 
+    Returns:
+        What the graded tests need from the grading machine (``requires(...)``), sorted: a
+        backend that grades elsewhere sends the data sets among them along.
+
     Raises:
         MissingRequirements: naming each need, its tests and the points they carry.
     """
-    lacking = unavailable(kit, name)
-    if not lacking:
-        return
-    lines = describe_unavailable(name, lacking)
+    tests = collect_tests(kit, name)
+    needs = tuple(sorted({need for t in tests for need in t.get("needs", [])}))
+    missing = lacking(tests)
+    if not missing:
+        return needs
+    lines = describe_unavailable(name, missing)
     if not allow_missing:
         raise MissingRequirements(
             "\n".join([*lines, "Install what is missing, or pass --allow-missing to grade anyway."])
@@ -246,6 +255,7 @@ def check_requirements(
     if report is not None:
         for line in lines:
             report(line)
+    return needs
 
 
 def grade_class(
@@ -273,7 +283,7 @@ def grade_class(
         KeyboardInterrupt: interrupted; the finished results and the gradebook are written.
     """
     students = [(s.student, s.path) for s in find_submissions(submissions, name)]
-    check_requirements(kit, name, allow_missing=allow_missing, report=report)
+    needs = check_requirements(kit, name, allow_missing=allow_missing, report=report)
     out.mkdir(parents=True, exist_ok=True)
     bar = None
     counts: dict[str, int] = {}
@@ -288,7 +298,9 @@ def grade_class(
             bar.update(1)
 
     try:
-        results = grade_each(kit, name, students, out, jobs=jobs, on_result=seen, backend=backend)
+        results = grade_each(
+            kit, name, students, out, jobs=jobs, on_result=seen, backend=backend, needs=needs
+        )
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()

@@ -17,7 +17,14 @@ from autograder.assignment.paths import AssignmentError, assignment_paths
 from autograder.grading.errors import GradingError
 from autograder.grading.run import Run, _run, pytest_command, read_events
 
-__all__ = ["Unavailable", "collect_tests", "describe_unavailable", "unavailable"]
+__all__ = [
+    "Unavailable",
+    "collect_tests",
+    "declared_needs",
+    "describe_unavailable",
+    "lacking",
+    "unavailable",
+]
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,14 @@ def unavailable(
     Raises:
         GradingError: the assignment or its tests cannot be read.
     """
+    return lacking(collect_tests(kit, name, public_only=public_only, tasks=tasks))
+
+
+def lacking(tests: list[dict[str, Any]]) -> list[Unavailable]:
+    """Among tests as :func:`collect_tests` gives them, those that need what this machine lacks."""
     return [
         Unavailable(t["nodeid"], t["task"], t["points"], t["missing"])
-        for t in collect_tests(kit, name, public_only=public_only, tasks=tasks)
+        for t in tests
         if t.get("missing")
     ]
 

@@ -97,7 +97,7 @@ def grade_submitted(
         One result per student, by name; a student whose grading failed has status ``error``.
     """
     found = _students(course, name, students)
-    check_requirements(kit, name, allow_missing=allow_missing, report=report)
+    needs = check_requirements(kit, name, allow_missing=allow_missing, report=report)
 
     def said(result: ClassResult, done: int) -> None:
         if result.results is None:
@@ -110,7 +110,7 @@ def grade_submitted(
             report(f"[{done}/{len(found)}] {result.student}: {what}")
 
     out = course / "autograder" / name
-    results = grade_each(kit, name, found, out / "graded", jobs=jobs, on_result=said)
+    results = grade_each(kit, name, found, out / "graded", jobs=jobs, on_result=said, needs=needs)
     write_gradebook(kit, name, results, out / "gradebook.csv")
     return results
 
