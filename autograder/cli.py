@@ -50,7 +50,8 @@ _KIT = click.option(
 _ALLOW_MISSING = click.option(
     "--allow-missing",
     is_flag=True,
-    help="grade even though some graded tests need what this machine lacks (they score 0)",
+    help="go on although some graded tests need what this machine lacks (they score 0; with "
+    "release --nbgrader: the reference's points lost for want of a data set)",
 )
 
 
@@ -93,11 +94,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="nbgrader's seconds per cell (with --nbgrader; measured by default)",
 )
-@click.option(
-    "--allow-missing",
-    is_flag=True,
-    help="with --nbgrader: release although the reference loses points for want of a data set",
-)
+@_ALLOW_MISSING
 @_KIT
 def release_cmd(
     names: tuple[str, ...],

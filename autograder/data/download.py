@@ -1,15 +1,18 @@
-"""One download: a URL into a ``.part`` file with a progress bar, renamed only by the caller once
-its checksum matches. Every data set of the kit downloads through :func:`download`."""
+"""Getting a file into the data cache: :func:`download` (a URL into a ``.part`` file with a
+progress bar, renamed only by the caller once its checksum matches) and :func:`install_copy` (a
+local copy, already checked). Every data set of the kit fetches through these two."""
 
 from __future__ import annotations
 
 import http.client
+import os
+import shutil
 import urllib.request
 from pathlib import Path
 
 from tqdm import tqdm
 
-__all__ = ["download"]
+__all__ = ["download", "install_copy"]
 
 _CHUNK = 1 << 16
 
@@ -42,3 +45,13 @@ def download(url: str, part: Path, *, progress: bool = False, timeout: float = 6
         part.unlink(missing_ok=True)
         raise OSError(f"{url}: {exc}") from exc
     return part
+
+
+def install_copy(path: Path, folder: Path) -> Path:
+    """Copy ``path`` into ``folder`` under its own name, through a ``.part`` file renamed at the
+    end (a reader never sees half a file); returns the new file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f"{path.name}.part"
+    shutil.copyfile(path, part)
+    os.replace(part, folder / path.name)
+    return folder / path.name

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from autograder.data.download import download
+from autograder.data.download import download, install_copy
 from autograder.data.idx import decompressed, parse_idx
 from autograder.data.split import Split
 
@@ -283,11 +282,7 @@ def fetch_idx(key: str, dest: Path, source: Path | None = None, *, progress: boo
         copy = idx_file(name, (source,))
         assert copy is not None
         _verified(decompressed(copy), name, info.sha256[name], copy)
-        dest.mkdir(parents=True, exist_ok=True)
-        part = dest / f"{copy.name}.part"
-        shutil.copyfile(copy, part)
-        os.replace(part, dest / copy.name)
-        said.append(f"copied: {copy} -> {dest / copy.name}")
+        said.append(f"copied: {copy} -> {install_copy(copy, dest)}")
     return "\n".join(said)
 
 

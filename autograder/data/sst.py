@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from autograder.data.download import download
+from autograder.data.download import download, install_copy
 from autograder.data.sources import ChecksumError, DatasetNotFound, search_dirs
 from autograder.data.text import TextDataset, TextSplit
 
@@ -258,12 +257,8 @@ def fetch_sst(
                 f"{copy}: {counts} trees, expected {SST_TREES} (the published SST); "
                 "another version or a damaged copy"
             )
-    dest.mkdir(parents=True, exist_ok=True)
-    targets = [copy / f"{s}.txt" for s in SPLITS] if copy.is_dir() else [copy]
-    for path in targets:
-        part = dest / f"{path.name}.part"
-        shutil.copyfile(path, part)
-        os.replace(part, dest / path.name)
+    for path in [copy / f"{s}.txt" for s in SPLITS] if copy.is_dir() else [copy]:
+        install_copy(path, dest)
     return f"copied {copy} -> {dest}"
 
 
