@@ -57,8 +57,8 @@ def _idx(key: str) -> DataSet:
         name=key,
         title=info.title,
         origin=f"{info.mirrors[0]} (4 files, each checked by the SHA-256 of its content)",
-        local_copy="a folder holding the 4 IDX files, raw or .gz (Debian's "
-        f"/usr/share/datasets/{key} is one)",
+        local_copy="a folder holding the 4 IDX files, raw or .gz"
+        + (f" (Debian's /usr/share/datasets/{key} is one)" if info.install_hint else ""),
         missing=lambda: idx_dataset_missing(key),
         files=lambda: _idx_files(key),
         fetch=lambda dest, source, progress: fetch_idx(key, dest, source, progress=progress),
