@@ -6,11 +6,11 @@ first (a module imports only from its own layer and those below; ``tests/test_la
 - ``assignment``: tasks.toml, where an assignment's folders are, mutant and variant patches;
   ``data``: the data loaders;
 - ``runtime``: the channel, sessions and proxies, the worker, its sandbox and view, probes;
-- ``harness``, ``testing``, ``oracles``: what assignment tests import;
+- ``authoring``: what assignment tests import (marks, checks, gradients, seeding, oracles);
 - ``release``: the student release, in ordered steps, and the wheel students install;
-- ``grading``: one submission (intake, the pytest run, results) and the student's check;
-- ``plugin`` (the pytest hooks) and ``classroom`` (a whole class: pool, backends, report,
-  similarity);
+- ``grading``: the pytest plugin (``grading.plugin``), one submission (intake, the pytest run,
+  typed results) and the student's check;
+- ``classroom``: a whole class (pool, backends, report, similarity);
 - ``integrations``: nbgrader, otter-grader, notebooks, the Gradescope export;
 - ``cli``: the ``autograder`` command.
 """

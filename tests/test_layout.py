@@ -17,11 +17,11 @@ PACKAGE = Path(autograder.__file__).resolve().parent
 LAYERS = [
     ("autograder.assignment", "autograder.data"),
     ("autograder.runtime",),
-    ("autograder.testing", "autograder.harness", "autograder.oracles"),
+    ("autograder.authoring", "autograder.oracles"),
     ("autograder.release",),
     ("autograder.grading",),
     ("autograder.mutation",),
-    ("autograder.plugin", "autograder.classroom"),
+    ("autograder.classroom",),
     ("autograder.integrations",),
     ("autograder.cli",),
 ]

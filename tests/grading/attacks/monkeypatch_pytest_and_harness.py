@@ -1,5 +1,5 @@
 # phrase: Scaler.apply(x)
-import pytest, autograder.testing as t, autograder.plugin as p
+import pytest, autograder.authoring.checks as t, autograder.grading.plugin as p
 pytest.fail = lambda *a, **k: None
 t.assert_close = lambda *a, **k: None
 p.feedback = lambda *a, **k: ('passed', '')

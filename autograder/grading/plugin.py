@@ -35,7 +35,7 @@ from autograder.assignment.tasks import Assignment, load_tasks, task_key
 from autograder.grading.feedback import feedback
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
-from autograder.harness import Facts, close_facts, open_facts
+from autograder.authoring.marks import Facts, close_facts, open_facts
 from autograder.runtime.errors import (
     BudgetExhausted,
     GradingTimeUsedUp,
@@ -55,7 +55,7 @@ from autograder.runtime.session import (
     current_session,
     set_session,
 )
-from autograder.testing import CheckFailed
+from autograder.authoring.checks import CheckFailed
 
 MARKERS = {
     "task": "task(id): the task a graded test belongs to",
