@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.testing import (
+from autograder.authoring import (
     CheckFailed,
     assert_close,
     check_finite,

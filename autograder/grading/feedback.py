@@ -3,10 +3,10 @@ expected values."""
 
 from __future__ import annotations
 
+from autograder.authoring.checks import CheckFailed
 from autograder.grading.status import Status
 from autograder.runtime.errors import BudgetExhausted, StaleObject, SubmissionError
 from autograder.runtime.requirements import RequirementMissing
-from autograder.testing import CheckFailed
 
 __all__ = ["feedback"]
 

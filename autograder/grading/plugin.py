@@ -6,7 +6,7 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
 - imports the submission from one tree only: ``--submission ROOT`` or, by default, the tree the
   tests sit in (``<root>/<assignment>/tests``), in this process (``--mode inprocess``, the
   default) or in a worker process (``--mode proxied``, official grading);
-- requires every test to name its task and points (``autograder.harness.graded``), checks the
+- requires every test to name its task and points (``autograder.authoring.graded``), checks the
   points against tasks.toml and splits a parametrised test's points over its cases;
 - keeps only ``--task ID`` when given, and only public tests with ``--public-only``;
 - fails the tests of a task whose module uses a built-in that the task forbids (tasks.toml's
@@ -16,7 +16,7 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
   is used up fail as "not run"); a module whose import failed is not imported again;
 - writes one JSON line per test to ``--results FILE`` as soon as it ends, built from the tests'
   structured failures (never from the test source) and the facts the test recorded about its
-  run (``autograder.harness.record``, e.g. its device), and prints a table by task.
+  run (``autograder.authoring.record``, e.g. its device), and prints a table by task.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ import pytest
 
 from autograder.assignment.paths import assignment_of
 from autograder.assignment.tasks import Assignment, load_tasks, task_key
+from autograder.authoring.checks import CheckFailed
+from autograder.authoring.marks import Facts, close_facts, open_facts
 from autograder.grading.feedback import feedback
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
-from autograder.authoring.marks import Facts, close_facts, open_facts
 from autograder.runtime.errors import (
     BudgetExhausted,
     GradingTimeUsedUp,
@@ -55,7 +56,6 @@ from autograder.runtime.session import (
     current_session,
     set_session,
 )
-from autograder.authoring.checks import CheckFailed
 
 MARKERS = {
     "task": "task(id): the task a graded test belongs to",
@@ -176,7 +176,7 @@ def _mark_graded(
         if task_mark is None or points_mark is None:
             raise pytest.UsageError(
                 f"{item.nodeid}: every test of an assignment is graded; "
-                "decorate it with autograder.harness.graded(task, points)"
+                "decorate it with autograder.authoring.graded(task, points)"
             )
         assignment = assignments[folder]
         in_hidden = "hidden" in Path(item.path).relative_to(folder / "tests").parts[:-1]

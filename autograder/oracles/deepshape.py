@@ -17,8 +17,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
+from autograder.authoring.marks import probe, record
 from autograder.data.rna import folded_rna
-from autograder.harness import probe, record
 from autograder.runtime.probes.deepshape import toy_regressor
 
 __all__ = [
@@ -275,7 +275,7 @@ def learning_accuracy(
     ``device``: ``"auto"`` (the tests' choice) trains on a CUDA device where the submission's
     side (the grading worker, or the student's own process) has one, else on the CPU; the
     thresholds are the same on both. The device is asked for first and recorded in the test's
-    row of results.json (``extra_data.device``, ``autograder.harness.record``) before training,
+    row of results.json (``extra_data.device``, ``autograder.authoring.record``) before training,
     so that a run that fails on a GPU says so; then again as the device the model ended on.
     """
     device = probe("deepshape.pick_device", device)

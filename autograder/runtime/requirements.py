@@ -1,6 +1,6 @@
 """What a graded test may need from the grading machine, and whether this machine has it.
 
-A test declares its needs with ``autograder.harness.requires("fashion-mnist")`` (a ``gpu`` marker
+A test declares its needs with ``autograder.authoring.requires("fashion-mnist")`` (a ``gpu`` marker
 counts as ``requires("gpu")``). A need the machine lacks is a fault of the grading set-up, not of
 the submission: the test is not run, says why, and keeps its points in the maximum, so that an
 assignment is graded out of the same total everywhere. ``autograder grade-class`` looks for such
@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 
 from autograder.data.catalog import CATALOG
+from autograder.runtime.causes import Cause
 
 __all__ = ["REQUIREMENTS", "RequirementMissing", "gpu_present", "unmet"]
 
@@ -39,6 +40,8 @@ REQUIREMENTS: dict[str, tuple[str, Callable[[], str | None]]] = {
 
 class RequirementMissing(Exception):
     """A test needs what the grading machine lacks; it is not run and scores 0 of its points."""
+
+    cause = Cause.MISSING
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names

@@ -1,6 +1,6 @@
 """Seeding of one process: the worker's ``seed`` request and the tests' own side call it.
 
-``autograder.testing.seed_everything`` seeds the tests' process and the submission's.
+``autograder.authoring.seed_everything`` seeds the tests' process and the submission's.
 """
 
 from __future__ import annotations

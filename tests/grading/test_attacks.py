@@ -235,7 +235,7 @@ class Dropout(keras.layers.Layer):
 TF_TEST = """
 import numpy as np
 
-from autograder.harness import graded, submission
+from autograder.authoring import graded, submission
 
 dropout = submission("hw3_cnn_tf.dropout")
 

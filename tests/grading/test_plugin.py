@@ -1,5 +1,5 @@
 """The plugin's rules for an assignment's tests, checked when the tests are collected, and the
-facts a test records about its run (``autograder.harness.record``) in its row of results."""
+facts a test records about its run (``autograder.authoring.record``) in its row of results."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.authoring.marks import close_facts, open_facts, record
 from autograder.grading import GradingError, grade
 from autograder.grading.requirements import collect_tests
-from autograder.harness import close_facts, open_facts, record
 
 
 def _edit_public_test(kit: Path, old: str, new: str) -> None:
@@ -65,11 +65,11 @@ def test_record_fills_the_running_tests_facts_and_checks_its_argument():
 def test_facts_a_test_records_reach_its_row_of_results(own_fixture_kit, tmp_path, mode):
     """In both modes the test runs in the grader's process; a fact recorded before a failure
     stays (a learning run that fails on a GPU still says where it ran)."""
-    _edit_public_test(own_fixture_kit, "import graded,", "import graded, record,")
+    _edit_public_test(own_fixture_kit, " graded,", " graded, record,")
     first = "    s = scaler.Scaler(2.5)\n"
     _edit_public_test(own_fixture_kit, first, '    record(device="cpu")\n' + first)
     hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
-    text = hidden.read_text().replace("import graded,", "import graded, record,")
+    text = hidden.read_text().replace(" graded,", " graded, record,")
     text = text.replace(
         "    a = np.full((2, 3), 1e300)\n",
         '    record(device="cuda:0")\n    check(False, "fails on purpose")\n',

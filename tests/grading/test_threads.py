@@ -21,7 +21,7 @@ from autograder.runtime.threads import THREAD_VARIABLES, available_cores, share,
 SEEN = """
 import os
 
-from autograder.harness import graded, submission
+from autograder.authoring import graded, submission
 
 ops = submission("fx_ops.ops")
 NAMES = {names!r}

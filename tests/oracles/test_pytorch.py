@@ -7,7 +7,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from autograder.oracles.pytorch import (  # noqa: E402 - after the importorskip
+from autograder.authoring import CheckFailed, assert_close, numeric_grad_array  # noqa: E402
+from autograder.authoring.oracles.pytorch import (  # noqa: E402 - after the importorskip
     compare_trajectories,
     conv2d,
     euclidean_loss,
@@ -19,7 +20,6 @@ from autograder.oracles.pytorch import (  # noqa: E402 - after the importorskip
     max_pool2d,
     softmax_cross_entropy_loss,
 )
-from autograder.testing import CheckFailed, assert_close, numeric_grad_array  # noqa: E402
 
 RNG = np.random.default_rng(0)
 LOGITS = RNG.normal(size=(4, 3))  # (N, C)
@@ -152,7 +152,7 @@ def test_conv2d_is_a_cross_correlation_with_the_output_size_formula():
 
 
 def test_max_pool_gradient_goes_to_the_first_of_tied_maxima():
-    from autograder.oracles.pytorch import pool2d_grad
+    from autograder.authoring.oracles.pytorch import pool2d_grad
 
     x = np.ones((1, 1, 2, 2))
     dx = pool2d_grad("max", x, np.ones((1, 1, 1, 1)), 2)

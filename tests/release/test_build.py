@@ -168,8 +168,8 @@ def _later_assignment(kit: Path, test_line: str = "") -> Path:
     )
     (src / "given.py").symlink_to(Path("..") / "fx_ops" / "ops.py")
     (src / "tests" / "test_more.py").write_text(
-        "import numpy as np\n\nfrom autograder.harness import graded, submission\n"
-        "from autograder.testing import assert_close\n\nmore = submission('fx_next.more')\n\n\n"
+        "import numpy as np\n\nfrom autograder.authoring import graded, submission\n"
+        "from autograder.authoring import assert_close\n\nmore = submission('fx_next.more')\n\n\n"
         "@graded('2.1', points=2)\ndef test_twice():\n"
         "    assert_close(more.twice(np.arange(3.0)), 2 * np.arange(3.0), name='twice(a)')\n"
         + test_line

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import harness
+from autograder.authoring import marks as harness
 from autograder.runtime.errors import LimitExceeded, StaleObject, SubmissionError, WorkerCrashed
 from autograder.runtime.proxy import SubmissionModule
 from autograder.runtime.session import InProcessSession, WorkerSession
@@ -114,7 +114,7 @@ def test_values_that_cannot_cross_are_an_error(session):
 
 
 def test_seed_reaches_the_submission(session):
-    from autograder.testing import seed_everything
+    from autograder.authoring import seed_everything
 
     mod = SubmissionModule("sess_pkg.mod")
     seed_everything(3)

@@ -3,9 +3,8 @@ construction (autograder.oracles.deepshape)."""
 
 import numpy as np
 
-from autograder.harness import graded, submission
+from autograder.authoring import assert_close, check, check_shape, graded, submission
 from autograder.oracles.deepshape import one_hot, pair_image
-from autograder.testing import assert_close, check, check_shape
 
 encoding = submission("capstone_unet_deepshape.encoding")
 

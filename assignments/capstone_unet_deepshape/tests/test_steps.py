@@ -3,17 +3,9 @@ the same small network, and prediction in evaluation mode."""
 
 import numpy as np
 
-from autograder.harness import (  # one name a line: see README, leak check
-    graded,
-    probe,
-    submission,
-)
+from autograder.authoring import assert_close, check, graded, probe, submission
 from autograder.oracles.deepshape import adam_toy_run
 from autograder.runtime.probes.deepshape import toy_regressor
-from autograder.testing import (  # one name a line: see README, leak check
-    assert_close,
-    check,
-)
 
 steps = submission("capstone_unet_deepshape.steps")
 

@@ -1,6 +1,6 @@
 """Public tests of tasks 1.4 to 1.6: the three losses against PyTorch, with their conventions.
 
-The expected values come from ``autograder.oracles.pytorch``, which reconciles PyTorch's
+The expected values come from ``autograder.authoring.oracles.pytorch``, which reconciles PyTorch's
 reductions with the handout's:
 - EuclideanLoss = 0.5 * sum of squares / N = 0.5 * mse_loss(reduction="sum") / N.
 - SoftmaxCrossEntropyLoss = cross_entropy(logits, class ids), whose mean is over the batch.
@@ -11,13 +11,18 @@ reductions with the handout's:
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import euclidean_loss, hinge_loss, softmax_cross_entropy_loss
-from autograder.testing import (
+from autograder.authoring import (
     assert_close,
     check_finite,
+    graded,
     numeric_grad,
     seed_everything,
+    submission,
+)
+from autograder.authoring.oracles.pytorch import (
+    euclidean_loss,
+    hinge_loss,
+    softmax_cross_entropy_loss,
 )
 
 losses = submission("hw1_mlp_numpy.losses")

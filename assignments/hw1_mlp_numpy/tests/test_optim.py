@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import compare_trajectories
-from autograder.testing import assert_close, seed_everything
+from autograder.authoring import assert_close, graded, seed_everything, submission
+from autograder.authoring.oracles.pytorch import compare_trajectories
 
 parameters = submission("hw1_mlp_numpy.parameters")  # provided: the holders
 optim = submission("hw1_mlp_numpy.optim")

@@ -11,10 +11,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from autograder.authoring import assert_close, check, graded, seed_everything, submission
+from autograder.authoring.oracles.pytorch import mlp_forward
 from autograder.data import load_digits_split, standardised
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import mlp_forward
-from autograder.testing import assert_close, check, seed_everything
 
 layers = submission("hw1_mlp_numpy.layers")
 losses = submission("hw1_mlp_numpy.losses")

@@ -3,9 +3,16 @@
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import conv2d, conv2d_grads
-from autograder.testing import assert_close, check, check_shape, numeric_grad_array, seed_everything
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_shape,
+    graded,
+    numeric_grad_array,
+    seed_everything,
+    submission,
+)
+from autograder.authoring.oracles.pytorch import conv2d, conv2d_grads
 
 conv = submission("hw2_cnn_numpy.conv")
 

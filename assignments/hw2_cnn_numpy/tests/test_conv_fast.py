@@ -7,9 +7,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import conv2d, conv2d_grads
-from autograder.testing import assert_close
+from autograder.authoring import assert_close, graded, submission
+from autograder.authoring.oracles.pytorch import conv2d, conv2d_grads
 
 conv_fast = submission("hw2_cnn_numpy.conv_fast")
 

@@ -6,9 +6,8 @@ maximum in row-major order, and so must maxpool_backward."""
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import avg_pool2d, max_pool2d, pool2d_grad
-from autograder.testing import assert_close
+from autograder.authoring import assert_close, graded, submission
+from autograder.authoring.oracles.pytorch import avg_pool2d, max_pool2d, pool2d_grad
 
 pooling = submission("hw2_cnn_numpy.pooling")
 

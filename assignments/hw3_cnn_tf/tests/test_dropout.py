@@ -8,8 +8,7 @@ test is also deterministic for a given implementation).
 
 import numpy as np
 
-from autograder.harness import graded, probe, submission
-from autograder.testing import assert_close, check, seed_everything
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 
 dropout = submission("hw3_cnn_tf.dropout")
 

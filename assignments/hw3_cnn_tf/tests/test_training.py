@@ -6,8 +6,7 @@ submission's side), so that only ``train`` and ``layer_outputs`` are graded here
 
 import numpy as np
 
-from autograder.harness import graded, probe, submission
-from autograder.testing import assert_close, check, seed_everything
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 
 training = submission("hw3_cnn_tf.training")
 data = submission("hw3_cnn_tf.data")

@@ -11,10 +11,15 @@ Gradients: the cell's ``tf.GradientTape`` gradients in float64 against central d
 
 import numpy as np
 
-from autograder import harness
-from autograder.harness import graded, submission
+from autograder.authoring import (
+    assert_close,
+    graded,
+    numeric_grad_array,
+    probe,
+    seed_everything,
+    submission,
+)
 from autograder.oracles.keras_rnn import blocks, cell_gradients, cell_sequence, cell_step
-from autograder.testing import assert_close, numeric_grad_array, seed_everything
 
 cells = submission("hw4_rnn_tf.cells")
 
@@ -35,7 +40,7 @@ def make_cell(kind, units, dim, rng, dtype="float32", scale=0.6):
         rng.normal(scale=scale, size=(k * units,)),
     )
     cell = getattr(cells, TASKS[kind][1])(units, dim, seed=0, dtype=dtype)
-    harness.probe("recurrent.set_weights", cell, *weights)
+    probe("recurrent.set_weights", cell, *weights)
     return cell, tuple(w.astype(dtype) for w in weights)
 
 
@@ -72,7 +77,7 @@ def _sequence(kind):
     cell, weights = make_cell(kind, 4, 3, rng)
     x = rng.normal(size=(2, 7, 3)).astype("float32")
     state = random_state(kind, 2, 4, rng)
-    outputs, final = harness.probe("recurrent.cell_sequence", cell, x, state)
+    outputs, final = probe("recurrent.cell_sequence", cell, x, state)
     want_outputs, want_final = cell_sequence(kind, weights, x, state)
     name = TASKS[kind][1]
     assert_close(outputs, want_outputs, name=f"{name} outputs over 7 steps, (B, T, U)", **F32)
@@ -86,7 +91,7 @@ def _gradients(kind):
     x = rng.normal(size=(2, 2))
     state = random_state(kind, 2, 3, rng, dtype="float64")
     grad_out = rng.normal(size=(2, 3))
-    got = harness.probe("recurrent.cell_gradients", cell, x, state, grad_out)
+    got = probe("recurrent.cell_gradients", cell, x, state, grad_out)
     name = TASKS[kind][1]
     tol = {"rtol": 1e-6, "atol": 1e-8}
     numeric_x = numeric_grad_array(lambda v: cell(v, state)[0], x, grad_out)

@@ -8,10 +8,8 @@ float32 results agree with the float64 oracle to about 1e-7; the tolerance is 1e
 import numpy as np
 import pytest
 
-from autograder import harness
-from autograder.harness import graded, submission
+from autograder.authoring import assert_close, graded, probe, seed_everything, submission
 from autograder.oracles.recurrent import TEST_CELL_SOURCE, masked_unroll
-from autograder.testing import assert_close, seed_everything
 
 rnn = submission("hw4_rnn_tf.rnn")
 TOL = {"rtol": 1e-5, "atol": 1e-5}
@@ -20,7 +18,7 @@ TOL = {"rtol": 1e-5, "atol": 1e-5}
 def kit_cell(rng, units, dim, pair=False):
     """The kit's test cell in the worker, and its weights for the numpy oracle."""
     w, u = rng.normal(size=(dim, units)), rng.normal(scale=0.8, size=(units, units))
-    cls = harness.probe("code.load", TEST_CELL_SOURCE, "TestCell")
+    cls = probe("code.load", TEST_CELL_SOURCE, "TestCell")
     return cls(w, u, pair), w, u
 
 

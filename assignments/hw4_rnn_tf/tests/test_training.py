@@ -15,11 +15,9 @@ dev accuracy after the first epoch is 0.55-0.75, after the second 0.986-1.0.
 
 import numpy as np
 
-from autograder import harness
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 from autograder.data import bigram_baseline, load_sentiment_corpus
-from autograder.harness import graded, submission
 from autograder.oracles.recurrent import TEST_CELL_SOURCE
-from autograder.testing import assert_close, check, seed_everything
 
 cells = submission("hw4_rnn_tf.cells")
 classifier = submission("hw4_rnn_tf.classifier")
@@ -33,12 +31,12 @@ MARGIN_OVER_BIGRAMS = 0.15
 def kit_cell(seed):
     rng = np.random.default_rng(seed)
     w, u = rng.normal(scale=0.5, size=(8, 8)), rng.normal(scale=0.5, size=(8, 8))
-    return harness.probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, False)
+    return probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, False)
 
 
 def learning_check(kind, cell, n_epochs, seed):
     """Train on the offline corpus; check the test accuracy against both thresholds."""
-    run = harness.probe(
+    run = probe(
         "recurrent.train_and_predict",
         cell,
         classifier.SentenceClassifier,
@@ -61,7 +59,7 @@ def learning_check(kind, cell, n_epochs, seed):
 @graded("4.6", points=4)
 def test_history_tensorboard_and_best_weights():
     seed_everything(480)
-    run = harness.probe(
+    run = probe(
         "recurrent.train_and_predict",
         kit_cell(480),
         classifier.SentenceClassifier,
@@ -111,7 +109,7 @@ def test_history_tensorboard_and_best_weights():
 @graded("4.6", points=4)
 def test_early_stopping_when_nothing_improves():
     seed_everything(481)
-    run = harness.probe(
+    run = probe(
         "recurrent.train_and_predict",
         kit_cell(481),
         classifier.SentenceClassifier,

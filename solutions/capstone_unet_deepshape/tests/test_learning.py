@@ -24,12 +24,8 @@ On a GPU the run was not measured with mini-batches of 4 (with 16, an H100 gave 
 gave); cuDNN sums in another order, which the 0.018 of margin is left for.
 """
 
-from autograder.harness import graded, submission
+from autograder.authoring import check, graded, seed_everything, submission
 from autograder.oracles.deepshape import learning_accuracy
-from autograder.testing import (  # one name a line: see README, leak check
-    check,
-    seed_everything,
-)
 
 encoding = submission("capstone_unet_deepshape.encoding")
 unet = submission("capstone_unet_deepshape.unet")

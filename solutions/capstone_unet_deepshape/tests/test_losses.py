@@ -4,13 +4,8 @@ hooked loss on a small network built the same way on both sides (its gradients n
 
 import numpy as np
 
-from autograder.harness import (  # one name a line: see README, leak check
-    graded,
-    probe,
-    submission,
-)
+from autograder.authoring import assert_close, check, graded, numeric_grad, probe, submission
 from autograder.oracles.deepshape import masked_bce, symmetry_penalty
-from autograder.testing import assert_close, check, numeric_grad
 
 losses = submission("capstone_unet_deepshape.losses")
 

@@ -5,12 +5,8 @@ import math
 
 import numpy as np
 
-from autograder.harness import graded, submission
+from autograder.authoring import assert_close, check, graded, submission
 from autograder.oracles.deepshape import auroc, masked_accuracy
-from autograder.testing import (  # one name a line: see README, leak check
-    assert_close,
-    check,
-)
 
 metrics = submission("capstone_unet_deepshape.metrics")
 

@@ -5,11 +5,7 @@ submission's modules (so module names and parameter shapes must be the handout's
 import numpy as np
 import pytest
 
-from autograder.harness import (  # one name a line: see README, leak check
-    graded,
-    probe,
-    submission,
-)
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 from autograder.oracles.deepshape import (
     double_conv_forward,
     down_forward,
@@ -18,7 +14,6 @@ from autograder.oracles.deepshape import (
     unet_state_shapes,
     up_forward,
 )
-from autograder.testing import assert_close, check, seed_everything
 
 unet = submission("capstone_unet_deepshape.unet")
 

@@ -5,16 +5,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import forward_backward, linear_forward, linear_grads
-from autograder.testing import (
+from autograder.authoring import (
     assert_close,
     check,
     check_finite,
     check_shape,
+    graded,
     numeric_grad_array,
     seed_everything,
+    submission,
 )
+from autograder.authoring.oracles.pytorch import forward_backward, linear_forward, linear_grads
 
 layers = submission("hw1_mlp_numpy.layers")
 

@@ -2,9 +2,21 @@
 
 import numpy as np
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import avg_pool2d, conv2d, conv2d_grads, max_pool2d, pool2d_grad
-from autograder.testing import assert_close, check_shape, numeric_grad_array, seed_everything
+from autograder.authoring import (
+    assert_close,
+    check_shape,
+    graded,
+    numeric_grad_array,
+    seed_everything,
+    submission,
+)
+from autograder.authoring.oracles.pytorch import (
+    avg_pool2d,
+    conv2d,
+    conv2d_grads,
+    max_pool2d,
+    pool2d_grad,
+)
 
 cnn_layers = submission("hw2_cnn_numpy.cnn_layers")
 layers = submission("hw2_cnn_numpy.layers")

@@ -8,8 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.testing import assert_close, seed_everything
+from autograder.authoring import assert_close, graded, seed_everything, submission
 
 filters = submission("hw2_cnn_numpy.filters")
 

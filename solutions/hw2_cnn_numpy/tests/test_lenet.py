@@ -8,10 +8,9 @@ images (of 359) below the worst seed and about 6 standard deviations below the m
 
 import numpy as np
 
+from autograder.authoring import assert_close, check, graded, seed_everything, submission
+from autograder.authoring.oracles.pytorch import lenet_forward, max_pool2d
 from autograder.data import load_digits_split, standardised
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import lenet_forward, max_pool2d
-from autograder.testing import assert_close, check, seed_everything
 
 lenet = submission("hw2_cnn_numpy.lenet")
 losses = submission("hw2_cnn_numpy.losses")

@@ -1,16 +1,15 @@
 """Public tests of task 3.1: BatchNorm against Keras's BatchNormalization.
 
-Keras's layer is the oracle (``autograder.oracles.keras``), run in the tests' process with the
-same gamma, beta, momentum and epsilon. Float32 results agree within rtol 1e-5, atol 1e-5
+Keras's layer is the oracle (``autograder.authoring.oracles.keras``), run in the tests' process
+with the same gamma, beta, momentum and epsilon. Float32 results agree within rtol 1e-5, atol 1e-5
 (measured differences of the reference: below 1e-6).
 """
 
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.keras import batch_norm
-from autograder.testing import assert_close, check, seed_everything
+from autograder.authoring import assert_close, check, graded, seed_everything, submission
+from autograder.authoring.oracles.keras import batch_norm
 
 batchnorm = submission("hw3_cnn_tf.batchnorm")
 

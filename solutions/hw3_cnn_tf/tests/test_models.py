@@ -1,16 +1,15 @@
 """Public tests of tasks 3.3 and 3.4: the CNN and the MLP, their layers and forward passes.
 
-The forward passes are compared with ``autograder.oracles.keras``, which rebuilds each model
-from its weights with ``tf.nn`` ops (inference mode: BatchNorm uses its moving statistics,
+The forward passes are compared with ``autograder.authoring.oracles.keras``, which rebuilds each
+model from its weights with ``tf.nn`` ops (inference mode: BatchNorm uses its moving statistics,
 Dropout is the identity).
 """
 
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission, type_name
-from autograder.oracles.keras import cnn_forward, mlp_forward
-from autograder.testing import assert_close, check, seed_everything
+from autograder.authoring import assert_close, check, graded, seed_everything, submission, type_name
+from autograder.authoring.oracles.keras import cnn_forward, mlp_forward
 
 models = submission("hw3_cnn_tf.models")
 

@@ -6,10 +6,8 @@ the classifier's own embedding and output weights, read back from it. Tolerance 
 
 import numpy as np
 
-from autograder import harness
-from autograder.harness import graded, submission
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 from autograder.oracles.recurrent import TEST_CELL_SOURCE, classifier_logits
-from autograder.testing import assert_close, check, seed_everything
 
 classifier = submission("hw4_rnn_tf.classifier")
 TOL = {"rtol": 1e-5, "atol": 1e-5}
@@ -17,7 +15,7 @@ TOL = {"rtol": 1e-5, "atol": 1e-5}
 
 def build(rng, vocab, units, dim, classes, pair):
     w, u = rng.normal(size=(dim, units)), rng.normal(scale=0.8, size=(units, units))
-    cell = harness.probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, pair)
+    cell = probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, pair)
     embeddings = rng.normal(size=(vocab, dim))
     model = classifier.SentenceClassifier(vocab, cell, classes, embeddings=embeddings, seed=3)
     return model, w, u

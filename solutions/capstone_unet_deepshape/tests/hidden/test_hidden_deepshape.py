@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, submission
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 from autograder.oracles.deepshape import (
     masked_bce,
     one_hot,
@@ -15,7 +15,6 @@ from autograder.oracles.deepshape import (
     unet_forward,
     up_forward,
 )
-from autograder.testing import assert_close, check, seed_everything
 
 pytestmark = pytest.mark.hidden
 

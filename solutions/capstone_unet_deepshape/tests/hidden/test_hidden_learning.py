@@ -20,9 +20,8 @@ below the worst seed; one threshold for both devices is the lower one.
 
 import pytest
 
-from autograder.harness import graded, submission
+from autograder.authoring import check, graded, seed_everything, submission
 from autograder.oracles.deepshape import learning_accuracy
-from autograder.testing import check, seed_everything
 
 pytestmark = pytest.mark.hidden
 

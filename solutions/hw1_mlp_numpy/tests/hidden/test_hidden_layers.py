@@ -5,9 +5,16 @@ import numpy as np
 import pytest
 import torch.nn.functional as F
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import forward_backward, linear_forward, linear_grads
-from autograder.testing import assert_close, check, check_finite, check_shape, seed_everything
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_finite,
+    check_shape,
+    graded,
+    seed_everything,
+    submission,
+)
+from autograder.authoring.oracles.pytorch import forward_backward, linear_forward, linear_grads
 
 pytestmark = pytest.mark.hidden
 

@@ -4,9 +4,15 @@ hinge terms exactly at 0."""
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import hinge_loss, softmax_cross_entropy_loss
-from autograder.testing import assert_close, check, check_shape, seed_everything
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_shape,
+    graded,
+    seed_everything,
+    submission,
+)
+from autograder.authoring.oracles.pytorch import hinge_loss, softmax_cross_entropy_loss
 
 pytestmark = pytest.mark.hidden
 

@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 import torch
 
+from autograder.authoring import assert_close, check, graded, requires, seed_everything, submission
+from autograder.authoring.oracles.pytorch import mlp_forward
 from autograder.data import load_digits_split, load_fashion_mnist, standardised
-from autograder.harness import graded, requires, submission
-from autograder.oracles.pytorch import mlp_forward
-from autograder.testing import assert_close, check, seed_everything
 
 pytestmark = pytest.mark.hidden
 

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import conv2d, conv2d_grads
-from autograder.testing import assert_close
+from autograder.authoring import assert_close, graded, submission
+from autograder.authoring.oracles.pytorch import conv2d, conv2d_grads
 
 pytestmark = pytest.mark.hidden
 

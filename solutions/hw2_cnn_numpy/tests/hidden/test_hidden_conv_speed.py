@@ -12,9 +12,8 @@ import time
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, submission
-from autograder.oracles.pytorch import conv2d, conv2d_grads
-from autograder.testing import assert_close, check
+from autograder.authoring import assert_close, check, graded, probe, submission
+from autograder.authoring.oracles.pytorch import conv2d, conv2d_grads
 
 pytestmark = pytest.mark.hidden
 

@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_sample_image
 
-from autograder.harness import graded, submission
-from autograder.testing import assert_close, seed_everything
+from autograder.authoring import assert_close, graded, seed_everything, submission
 
 pytestmark = pytest.mark.hidden
 

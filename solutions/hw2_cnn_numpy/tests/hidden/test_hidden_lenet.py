@@ -9,10 +9,9 @@ Fashion-MNIST subset (4000 train, 1000 test), LeNet on 28x28, Adam(2e-3), 2 epoc
 import numpy as np
 import pytest
 
+from autograder.authoring import assert_close, check, graded, requires, seed_everything, submission
+from autograder.authoring.oracles.pytorch import lenet_forward
 from autograder.data import load_fashion_mnist
-from autograder.harness import graded, requires, submission
-from autograder.oracles.pytorch import lenet_forward
-from autograder.testing import assert_close, check, seed_everything
 
 pytestmark = pytest.mark.hidden
 

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.harness import graded, submission
-from autograder.oracles.pytorch import avg_pool2d, max_pool2d, pool2d_grad
-from autograder.testing import assert_close
+from autograder.authoring import assert_close, graded, submission
+from autograder.authoring.oracles.pytorch import avg_pool2d, max_pool2d, pool2d_grad
 
 pytestmark = pytest.mark.hidden
 

@@ -3,15 +3,17 @@
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, submission
-from autograder.oracles.keras import batch_norm
-from autograder.testing import (
+from autograder.authoring import (
     assert_close,
     check,
     check_finite,
+    graded,
     numeric_grad_array,
+    probe,
     seed_everything,
+    submission,
 )
+from autograder.authoring.oracles.keras import batch_norm
 
 batchnorm = submission("hw3_cnn_tf.batchnorm")
 

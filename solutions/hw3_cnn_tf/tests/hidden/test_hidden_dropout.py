@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, submission
+from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
 from autograder.runtime.errors import SubmissionError
-from autograder.testing import assert_close, check, seed_everything
 
 dropout = submission("hw3_cnn_tf.dropout")
 

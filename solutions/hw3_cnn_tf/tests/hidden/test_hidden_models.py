@@ -9,8 +9,7 @@ training and validation images, seeds 0..9, and measures test accuracy; see the 
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, submission
-from autograder.testing import check, seed_everything
+from autograder.authoring import check, graded, probe, seed_everything, submission
 
 models = submission("hw3_cnn_tf.models")
 data = submission("hw3_cnn_tf.data")

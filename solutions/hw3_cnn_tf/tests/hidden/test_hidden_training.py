@@ -13,8 +13,7 @@ The Fashion-MNIST subset (6000 train, 1000 test, 3 epochs, patience 2, ``--fashi
 import numpy as np
 import pytest
 
-from autograder.harness import graded, probe, requires, submission
-from autograder.testing import check, seed_everything
+from autograder.authoring import check, graded, probe, requires, seed_everything, submission
 
 training = submission("hw3_cnn_tf.training")
 data = submission("hw3_cnn_tf.data")

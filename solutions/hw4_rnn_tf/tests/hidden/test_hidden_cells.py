@@ -5,10 +5,16 @@ The Keras oracle as in the public tests (``autograder.oracles.keras_rnn``)."""
 import numpy as np
 import pytest
 
-from autograder import harness
-from autograder.harness import graded, submission
+from autograder.authoring import (
+    assert_close,
+    check_finite,
+    check_shape,
+    graded,
+    probe,
+    seed_everything,
+    submission,
+)
 from autograder.oracles.keras_rnn import blocks, cell_sequence, cell_step
-from autograder.testing import assert_close, check_finite, check_shape, seed_everything
 
 pytestmark = pytest.mark.hidden
 
@@ -24,7 +30,7 @@ def make(kind, units, dim, rng, dtype="float32", scale=0.6, **kwargs):
         rng.normal(scale=scale, size=(k * units,)),
     )
     cell = getattr(cells, NAMES[kind])(units, dim, seed=1, dtype=dtype, **kwargs)
-    harness.probe("recurrent.set_weights", cell, *weights)
+    probe("recurrent.set_weights", cell, *weights)
     return cell, tuple(w.astype(dtype) for w in weights)
 
 
@@ -58,7 +64,7 @@ def long_and_short(kind):
     for batch, steps in ((1, 1), (1, 500)):
         x = rng.normal(scale=3.0, size=(batch, steps, 2)).astype("float32")
         start = state_of(kind, batch, 6, rng, "float32")
-        outputs, final = harness.probe("recurrent.cell_sequence", cell, x, start)
+        outputs, final = probe("recurrent.cell_sequence", cell, x, start)
         check_shape(outputs, (batch, steps, 6), f"{NAMES[kind]} outputs")
         check_finite(outputs, f"{NAMES[kind]} outputs over {steps} steps, large weights")
         for part in parts(kind, final):

@@ -4,10 +4,8 @@ length 1, a long sequence. The kit's test cell and its numpy oracle, as in the p
 import numpy as np
 import pytest
 
-from autograder import harness
-from autograder.harness import graded, submission
+from autograder.authoring import assert_close, graded, probe, seed_everything, submission
 from autograder.oracles.recurrent import TEST_CELL_SOURCE, masked_unroll
-from autograder.testing import assert_close, seed_everything
 
 pytestmark = pytest.mark.hidden
 
@@ -16,7 +14,7 @@ rnn = submission("hw4_rnn_tf.rnn")
 
 def make(rng, units, dim, pair):
     w, u = rng.normal(size=(dim, units)), rng.normal(scale=0.8, size=(units, units))
-    return harness.probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, pair), w, u
+    return probe("code.load", TEST_CELL_SOURCE, "TestCell")(w, u, pair), w, u
 
 
 def padding_only_rows_keep_the_initial_state_in_float64():

@@ -9,11 +9,9 @@ over seeds 0..9: benchmarks/hw4_corpus_seeds.py, figures in the test docstrings.
 import numpy as np
 import pytest
 
-from autograder import harness
+from autograder.authoring import check, graded, probe, requires, seed_everything, submission
 from autograder.data import Vocabulary, bigram_baseline, load_sentiment_corpus
 from autograder.data.sst import load_sst
-from autograder.harness import graded, requires, submission
-from autograder.testing import check, seed_everything
 
 pytestmark = pytest.mark.hidden
 
@@ -26,7 +24,7 @@ MARGIN_OVER_BIGRAMS = 0.15
 
 
 def learning_check(kind, cell, n_epochs, seed):
-    run = harness.probe(
+    run = probe(
         "recurrent.train_and_predict",
         cell,
         classifier.SentenceClassifier,

@@ -1,4 +1,4 @@
-"""What an assignment's test files import: the submission's modules, task markers and probes.
+"""Marks and handles of a test: the submission's modules, task markers, probes, recorded facts.
 
 A test file never imports the student's module itself. It asks for a proxy::
 
@@ -96,11 +96,11 @@ def requires(*names: str) -> Callable:
 
 
 def probe(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run ``autograder.runtime.probes.<module>.<function>`` on the submission's side; return
-    its result.
+    """Run a kit probe (``autograder.runtime.probes``) on the submission's side; return its
+    result.
 
     Args:
-        name: ``"module.function"`` inside ``autograder.runtime.probes``.
+        name: ``"module.function"``, a probe module's name and one of its functions.
         *args: arguments (data or proxies of submission objects).
         **kwargs: keyword arguments.
     """

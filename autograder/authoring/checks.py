@@ -1,19 +1,15 @@
-"""The one tolerance helper, numeric-gradient helper and seeding helper of the kit.
+"""Checks of a submission's values: the kit's one tolerance helper and its shape/finite checks.
 
-Tests, notebooks and benchmarks import these; nothing else defines its own.
-Failures raise ``CheckFailed`` with a short ``summary`` (what was checked, the measured error) and
-a ``detail`` with values; the grader shows the detail only for public tests.
+Tests, notebooks and benchmarks import these (``autograder.authoring``); nothing else defines its
+own. Failures raise ``CheckFailed`` with a short ``summary`` (what was checked, the measured
+error) and a ``detail`` with values; the grader shows the detail only for public tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-from autograder.runtime.seeding import seed_local
-from autograder.runtime.session import current_session
 
 __all__ = [
     "CheckFailed",
@@ -21,10 +17,6 @@ __all__ = [
     "check",
     "check_finite",
     "check_shape",
-    "numeric_grad",
-    "numeric_grad_array",
-    "seed_everything",
-    "seed_local",
 ]
 
 
@@ -138,54 +130,3 @@ def assert_close(
         f"max rel error {rel_err:.3g} (tolerance atol={atol:g}, rtol={rtol:g}){at}",
         f"received {a[where].item()!r}, expected {e[where].item()!r}{at}",
     )
-
-
-def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central-difference gradient of a scalar function, in float64.
-
-    Args:
-        f: maps an array shaped like ``x`` to a number; it receives perturbed copies of ``x``.
-        x: the point, any shape; converted to float64.
-        eps: the step.
-
-    Returns:
-        ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every element i, shaped like ``x``.
-    """
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        plus = float(f(x.copy()))
-        x[i] = old - eps
-        minus = float(f(x.copy()))
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad
-
-
-def numeric_grad_array(
-    f: Callable[[np.ndarray], Any], x: np.ndarray, grad_out: np.ndarray, eps: float = 1e-6
-) -> np.ndarray:
-    """Numeric gradient of an array-valued function, given the upstream gradient.
-
-    Args:
-        f: maps an array shaped like ``x`` to an array shaped like ``grad_out``.
-        x: the point, any shape; converted to float64.
-        grad_out: the gradient of the loss with respect to ``f(x)``.
-        eps: the step.
-
-    Returns:
-        The gradient of ``sum(f(x) * grad_out)`` with respect to ``x`` (what a layer's
-        ``backward(grad_out)`` returns), by central differences in float64.
-    """
-    weights = np.asarray(grad_out, dtype=np.float64)
-    return numeric_grad(
-        lambda v: float(np.sum(np.asarray(f(v), dtype=np.float64) * weights)), x, eps
-    )
-
-
-def seed_everything(seed: int) -> None:
-    """Seed this process and, when a submission worker is connected, the worker too."""
-    seed_local(seed)
-    current_session().request("seed", seed=seed)

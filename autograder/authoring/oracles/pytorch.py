@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.testing import assert_close
+from autograder.authoring.checks import assert_close
 
 __all__ = [
     "avg_pool2d",
