@@ -4,9 +4,12 @@ Students install this package too, so it never contains solution code. Subpackag
 first (a module imports only from its own layer and those below; ``tests/test_layout.py``):
 
 - ``assignment``: tasks.toml, where an assignment's folders are, mutant and variant patches;
-  ``data``: the data loaders;
+  ``data``: the generic data loaders;
 - ``runtime``: the channel, sessions and proxies, the worker, its sandbox and view, probes;
-- ``authoring``: what assignment tests import (marks, checks, gradients, seeding, oracles);
+- ``authoring``: what assignment tests import (marks, checks, gradients, seeding, shared
+  checks of learning, framework oracles);
+- ``topics``: one folder per topic (``deepshape``, ``recurrent``): its ``data`` reader, its
+  ``probe`` and its ``oracle`` sit in the data, runtime and authoring layers;
 - ``release``: the student release, in ordered steps, and the wheel students install;
 - ``grading``: the pytest plugin (``grading.plugin``), one submission (intake, the pytest run,
   typed results) and the student's check;

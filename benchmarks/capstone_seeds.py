@@ -3,7 +3,7 @@ the nucleotide-only baseline, and seconds per epoch.
 
 Sets the thresholds of the learning tests of task 5.7 (solutions/capstone_unet_deepshape/tests/
 test_learning.py and tests/hidden/test_hidden_learning.py): each run is the tests' own probe
-(``autograder.runtime.probes.deepshape.learn``: UNet(16, 8, 2), DeepShapeLoss alpha 0.1,
+(``autograder.topics.deepshape.probe.learn``: UNet(16, 8, 2), DeepShapeLoss alpha 0.1,
 Adam(lr=5e-3), mini-batches of 4, BatchNorm statistics re-estimated after training) on the
 embedded set, the first 480 windows to train and the last 120 to test. Runs go in parallel
 processes (the probe trains on one thread); ``--lr``, ``--batch-size``, ``--base`` and
@@ -46,10 +46,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.data.rna import folded_rna
 from autograder.integrations.notebook import use_assignment
-from autograder.oracles.deepshape import auroc, masked_accuracy, nucleotide_baseline, one_hot
-from autograder.runtime.probes.deepshape import learn
+from autograder.topics.deepshape.data import folded_rna
+from autograder.topics.deepshape.oracle import auroc, masked_accuracy, nucleotide_baseline, one_hot
+from autograder.topics.deepshape.probe import learn
 
 use_assignment("capstone_unet_deepshape", start=Path(__file__).resolve().parents[1] / "solutions")
 

@@ -21,15 +21,15 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from autograder.data import (
-    Vocabulary,
+from autograder.data import Vocabulary
+from autograder.integrations.notebook import use_assignment
+from autograder.topics.recurrent.data import (
     accuracy,
     bigram_baseline,
     last_word_baseline,
     load_sentiment_corpus,
+    load_sst,
 )
-from autograder.data.sst import load_sst
-from autograder.integrations.notebook import use_assignment
 
 use_assignment("hw4_rnn_tf", start=Path(__file__).resolve().parents[1] / "solutions")
 

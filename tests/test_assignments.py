@@ -244,7 +244,7 @@ def _published_deepshape_copy(root: Path) -> Path:
     """A small stand-in for DeepSHAPE's ``partial_data``, laid out as the published files (CRLF,
     a tab before every value, exact zeros): transcripts of two embedded windows each, their
     reactivities clipped to [0, 1]."""
-    from autograder.data.rna import folded_rna
+    from autograder.topics.deepshape.data import folded_rna
 
     data = folded_rna(600, 64, 0, generate=False)
     for part, start, count in (("train", 0, 5), ("test", 10, 2)):

@@ -7,17 +7,22 @@ import of the package and sees every module, also those no test imports.
 from __future__ import annotations
 
 import ast
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import autograder
 
 PACKAGE = Path(autograder.__file__).resolve().parent
 
-# Lowest first: a module may import from its own layer and the ones below, never above.
+# Lowest first: a module may import from its own layer and the ones below, never above. A pattern
+# covers a module and its submodules, ``*`` one dotted name; the longest matching pattern decides.
+# A topic folder's files sit in three layers: its data reader, its probe (run in the worker) and
+# its oracle (imported by tests).
+TOPIC_ROLES = ("data", "probe", "oracle")
 LAYERS = [
-    ("autograder.assignment", "autograder.data"),
-    ("autograder.runtime",),
-    ("autograder.authoring", "autograder.oracles"),
+    ("autograder.assignment", "autograder.data", "autograder.topics", "autograder.topics.*.data"),
+    ("autograder.runtime", "autograder.topics.*.probe"),
+    ("autograder.authoring", "autograder.topics.*.oracle"),
     ("autograder.release",),
     ("autograder.grading",),
     ("autograder.mutation",),
@@ -69,15 +74,39 @@ GRAPH = {
 }
 
 
+def _covers(pattern: str, module: str) -> bool:
+    """``pattern`` names ``module`` or a package above it, dotted name by dotted name."""
+    want, parts = pattern.split("."), module.split(".")
+    return len(parts) >= len(want) and all(map(fnmatchcase, parts, want))
+
+
 def _layer(module: str) -> int | None:
-    for level, prefixes in enumerate(LAYERS):
-        if any(module == p or module.startswith(p + ".") for p in prefixes):
-            return level
-    return None
+    found = [
+        (len(p.split(".")), level)
+        for level, patterns in enumerate(LAYERS)
+        for p in patterns
+        if _covers(p, module)
+    ]
+    return max(found)[1] if found else None
 
 
 def test_every_module_is_in_a_layer():
     assert [m for m in MODULES if m != "autograder" and _layer(m) is None] == []
+
+
+def test_a_topic_holds_only_its_data_probe_and_oracle():
+    """Anything else in a topic folder would fall into the data layer unseen: give it a role."""
+    others = [
+        m
+        for m in MODULES
+        if m.startswith("autograder.topics.")
+        and len(m.split(".")) > 3
+        and m.split(".")[3] not in TOPIC_ROLES
+    ]
+    assert others == []
+    assert _layer("autograder.topics.recurrent.data.sst") == _layer("autograder.data.idx")
+    assert _layer("autograder.topics.recurrent.probe") == _layer("autograder.runtime.worker")
+    assert _layer("autograder.topics.recurrent.oracle") == _layer("autograder.authoring.checks")
 
 
 def test_no_autograder_import_inside_a_function_or_class():

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from autograder.data.sources import REGISTRY, default_cache_dir, fetch_idx, idx_dataset_missing
 from autograder.data.sources import idx_files as _idx_files
-from autograder.data.sst import SST_SHA256, SST_URL, fetch_sst, sst_files, sst_missing
+from autograder.topics.recurrent.data.sst import (
+    SST_SHA256,
+    SST_URL,
+    fetch_sst,
+    sst_files,
+    sst_missing,
+)
 
 __all__ = ["CATALOG", "DataSet", "data_set"]
 

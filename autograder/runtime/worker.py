@@ -24,6 +24,7 @@ from typing import Any
 from autograder.assignment.tasks import TASK_ID
 from autograder.runtime import forbidden
 from autograder.runtime.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
+from autograder.runtime.probes import probe_module
 from autograder.runtime.sandbox import SandboxConfig, enter
 from autograder.runtime.seeding import seed_local
 
@@ -262,7 +263,7 @@ class Handler:
             if not _PROBE_NAME.match(name):
                 raise ChannelError(f"bad probe name {name!r}")
             module_name, func = name.split(".")
-            module = importlib.import_module(f"autograder.runtime.probes.{module_name}")
+            module = importlib.import_module(probe_module(module_name))
             return getattr(module, func)(*request.get("args", []), **request.get("kwargs", {}))
         if op == "prepare":
             return self.prepare(request.get("preload") or [], request.get("forbidden") or [])

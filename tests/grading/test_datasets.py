@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
-from autograder.data import sst
+from autograder.topics.recurrent.data import sst
 
 TREES = {
     "train": "(3 (3 Good))\n(1 (1 Bad))\n",

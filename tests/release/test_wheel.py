@@ -33,7 +33,7 @@ def test_the_wheel_holds_the_engine_and_nothing_of_the_solutions(wheel: Path):
     engine = ("cli.py", "grading/plugin.py", "integrations/notebook.py", "runtime/probes/")
     for module in engine:
         assert any(n.startswith(f"autograder/{module}") for n in names)
-    assert "autograder/data/embedded/folded_L64_n600_seed0.npz" in names
+    assert "autograder/topics/deepshape/embedded/folded_L64_n600_seed0.npz" in names
     assert "autograder = autograder.cli:main" in entry_points
     assert "autograder = autograder.grading.plugin" in entry_points  # pytest11: the plugin
 

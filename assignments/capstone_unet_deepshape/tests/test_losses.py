@@ -5,7 +5,7 @@ hooked loss on a small network built the same way on both sides (its gradients n
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, numeric_grad, probe, submission
-from autograder.oracles.deepshape import masked_bce, symmetry_penalty
+from autograder.topics.deepshape.oracle import masked_bce, symmetry_penalty
 
 losses = submission("capstone_unet_deepshape.losses")
 

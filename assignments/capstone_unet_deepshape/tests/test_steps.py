@@ -4,8 +4,8 @@ the same small network, and prediction in evaluation mode."""
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, probe, submission
-from autograder.oracles.deepshape import adam_toy_run
-from autograder.runtime.probes.deepshape import toy_regressor
+from autograder.topics.deepshape.oracle import adam_toy_run
+from autograder.topics.deepshape.probe import toy_regressor
 
 steps = submission("capstone_unet_deepshape.steps")
 

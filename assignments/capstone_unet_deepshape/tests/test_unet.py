@@ -1,12 +1,12 @@
 """Public tests of tasks 5.2 and 5.3: the blocks and the U-Net against a forward pass written
-with torch.nn.functional (autograder.oracles.deepshape), a given state_dict loaded into the
+with torch.nn.functional (autograder.topics.deepshape.oracle), a given state_dict loaded into the
 submission's modules (so module names and parameter shapes must be the handout's)."""
 
 import numpy as np
 import pytest
 
 from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
-from autograder.oracles.deepshape import (
+from autograder.topics.deepshape.oracle import (
     double_conv_forward,
     down_forward,
     random_unet_state,

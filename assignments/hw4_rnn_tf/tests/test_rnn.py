@@ -1,15 +1,15 @@
 """Public tests of task 4.4: unrolling a cell over time with a mask.
 
-They unroll the kit's test cell (``autograder.oracles.recurrent``), not the submission's cells, and
-compare with the same recurrence in numpy: state kept and output repeated at padded steps.
-float32 results agree with the float64 oracle to about 1e-7; the tolerance is 1e-5.
+They unroll the kit's test cell (``autograder.topics.recurrent.oracle``), not the submission's
+cells, and compare with the same recurrence in numpy: state kept and output repeated at padded
+steps. float32 results agree with the float64 oracle to about 1e-7; the tolerance is 1e-5.
 """
 
 import numpy as np
 import pytest
 
 from autograder.authoring import assert_close, graded, probe, seed_everything, submission
-from autograder.oracles.recurrent import TEST_CELL_SOURCE, masked_unroll
+from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE, masked_unroll
 
 rnn = submission("hw4_rnn_tf.rnn")
 TOL = {"rtol": 1e-5, "atol": 1e-5}

@@ -1,10 +1,10 @@
 """Public tests of task 5.1: one-hot codes and the pairwise image against a channel-by-channel
-construction (autograder.oracles.deepshape)."""
+construction (autograder.topics.deepshape.oracle)."""
 
 import numpy as np
 
 from autograder.authoring import assert_close, check, check_shape, graded, submission
-from autograder.oracles.deepshape import one_hot, pair_image
+from autograder.topics.deepshape.oracle import one_hot, pair_image
 
 encoding = submission("capstone_unet_deepshape.encoding")
 

@@ -1,7 +1,7 @@
 """Public test of task 5.7: the U-Net learns reactivity beyond what the nucleotide alone tells.
 
-Data: the kit's embedded set (``autograder.data.rna.folded_rna(600, 64, 0)``: 600 random
-sequences of 64 nucleotides folded with ViennaRNA, binarised by percentiles), the first 480
+Data: the kit's embedded set (``autograder.topics.deepshape.data.folded_rna(600, 64, 0)``: 600
+random sequences of 64 nucleotides folded with ViennaRNA, binarised by percentiles), the first 480
 windows to train, the last 120 to test. The baseline predicts the majority label of each
 nucleotide on the training set's known positions: masked test accuracy 0.6574. The submission's
 ``UNet(16, 8, 2)`` is trained 3 epochs with ``DeepShapeLoss(model, alpha=0.1)``, Adam(lr=5e-3),
@@ -25,7 +25,7 @@ gave); cuDNN sums in another order, which the 0.018 of margin is left for.
 """
 
 from autograder.authoring import check, graded, seed_everything, submission
-from autograder.oracles.deepshape import learning_accuracy
+from autograder.topics.deepshape.oracle import learning_accuracy
 
 encoding = submission("capstone_unet_deepshape.encoding")
 unet = submission("capstone_unet_deepshape.unet")

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, submission
-from autograder.oracles.deepshape import auroc, masked_accuracy
+from autograder.topics.deepshape.oracle import auroc, masked_accuracy
 
 metrics = submission("capstone_unet_deepshape.metrics")
 

@@ -1,7 +1,7 @@
 """Public tests of tasks 4.1-4.3: each cell against its Keras counterpart (one step, then seven
 steps from a random state), and its gradients.
 
-The oracle (``autograder.oracles.keras_rnn``) runs Keras in the test's process with the same
+The oracle (``autograder.topics.recurrent.oracle``) runs Keras in the test's process with the same
 weights: ``SimpleRNNCell``; ``GRUCell(reset_after=False)``; ``LSTMCell`` with 1.0 added to the
 f block of its bias and its state [h, c] read as (c, h). float32 results agree to about 1e-7
 (measured on the reference); the tolerance 1e-5 leaves room for another order of operations.
@@ -19,7 +19,7 @@ from autograder.authoring import (
     seed_everything,
     submission,
 )
-from autograder.oracles.keras_rnn import blocks, cell_gradients, cell_sequence, cell_step
+from autograder.topics.recurrent.oracle import blocks, cell_gradients, cell_sequence, cell_step
 
 cells = submission("hw4_rnn_tf.cells")
 

@@ -1,13 +1,13 @@
 """Public tests of task 4.5: the classifier's logits, with the kit's test cell in place of yours.
 
-Expected logits come from ``autograder.oracles.recurrent.classifier_logits`` (numpy, float64) with
-the classifier's own embedding and output weights, read back from it. Tolerance 1e-5 (float32).
+Expected logits come from ``autograder.topics.recurrent.oracle.classifier_logits`` (numpy, float64)
+with the classifier's own embedding and output weights, read back from it. Tolerance 1e-5 (float32).
 """
 
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
-from autograder.oracles.recurrent import TEST_CELL_SOURCE, classifier_logits
+from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE, classifier_logits
 
 classifier = submission("hw4_rnn_tf.classifier")
 TOL = {"rtol": 1e-5, "atol": 1e-5}

@@ -1,10 +1,10 @@
 """Public tests of task 4.6: the history, TensorBoard logs, early stopping, and learning.
 
-The first two train the classifier with the kit's test cell (``autograder.oracles.recurrent``) on
-a small corpus, so they do not depend on your cells. The learning test trains
-``SentenceClassifier(V, GRUCell(32, 16, seed=0), seed=0)`` with your ``train`` on the offline
-corpus (``load_sentiment_corpus()``: 2000 / 500 / 1000 sentences, T = 16) for 3 epochs,
-mini-batches of 64, Adam(2e-2), patience 3.
+The first two train the classifier with the kit's test cell (``autograder.topics.recurrent.oracle``)
+on a small corpus, so they do not depend on your cells. The learning test trains
+``SentenceClassifier(V, GRUCell(32, 16, seed=0), seed=0)`` with your ``train`` on the offline corpus
+(``load_sentiment_corpus()``: 2000 / 500 / 1000 sentences, T = 16) for 3 epochs, mini-batches of 64,
+Adam(2e-2), patience 3.
 
 Thresholds (``benchmarks/hw4_corpus_seeds.py``, reference, training seeds 0..9, this
 configuration): GRU test accuracy 1.0000 for nine seeds and 0.9990 for one (min 0.9990, mean
@@ -16,8 +16,8 @@ dev accuracy after the first epoch is 0.55-0.75, after the second 0.986-1.0.
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
-from autograder.data import bigram_baseline, load_sentiment_corpus
-from autograder.oracles.recurrent import TEST_CELL_SOURCE
+from autograder.topics.recurrent.data import bigram_baseline, load_sentiment_corpus
+from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE
 
 cells = submission("hw4_rnn_tf.cells")
 classifier = submission("hw4_rnn_tf.classifier")

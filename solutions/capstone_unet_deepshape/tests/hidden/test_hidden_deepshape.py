@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
-from autograder.oracles.deepshape import (
+from autograder.topics.deepshape.oracle import (
     masked_bce,
     one_hot,
     pair_image,

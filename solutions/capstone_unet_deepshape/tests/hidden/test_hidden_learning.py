@@ -21,7 +21,7 @@ below the worst seed; one threshold for both devices is the lower one.
 import pytest
 
 from autograder.authoring import check, graded, seed_everything, submission
-from autograder.oracles.deepshape import learning_accuracy
+from autograder.topics.deepshape.oracle import learning_accuracy
 
 pytestmark = pytest.mark.hidden
 

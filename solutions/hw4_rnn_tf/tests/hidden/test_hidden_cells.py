@@ -1,6 +1,6 @@
 """Hidden tests of tasks 4.1-4.3: float64 computation, other sizes, other forget biases, and
 shapes and finiteness for batch 1, length 1 and 500 steps with large weights and inputs.
-The Keras oracle as in the public tests (``autograder.oracles.keras_rnn``)."""
+The Keras oracle as in the public tests (``autograder.topics.recurrent.oracle``)."""
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ from autograder.authoring import (
     seed_everything,
     submission,
 )
-from autograder.oracles.keras_rnn import blocks, cell_sequence, cell_step
+from autograder.topics.recurrent.oracle import blocks, cell_sequence, cell_step
 
 pytestmark = pytest.mark.hidden
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.authoring import assert_close, graded, probe, seed_everything, submission
-from autograder.oracles.recurrent import TEST_CELL_SOURCE, classifier_logits
+from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE, classifier_logits
 
 pytestmark = pytest.mark.hidden
 

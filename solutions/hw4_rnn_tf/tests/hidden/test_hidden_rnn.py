@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.authoring import assert_close, graded, probe, seed_everything, submission
-from autograder.oracles.recurrent import TEST_CELL_SOURCE, masked_unroll
+from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE, masked_unroll
 
 pytestmark = pytest.mark.hidden
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from autograder.authoring import check, graded, probe, requires, seed_everything, submission
-from autograder.data import Vocabulary, bigram_baseline, load_sentiment_corpus
-from autograder.data.sst import load_sst
+from autograder.data import Vocabulary
+from autograder.topics.recurrent.data import bigram_baseline, load_sentiment_corpus, load_sst
 
 pytestmark = pytest.mark.hidden
 

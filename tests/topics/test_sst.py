@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.data import sst
 from autograder.data.sources import ChecksumError, DatasetNotFound
+from autograder.topics.recurrent.data import sst
 
 TREES = {
     "train": [

@@ -9,8 +9,14 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from autograder.oracles.keras_rnn import blocks, cell_gradients, cell_sequence, cell_step  # noqa: E402
-from autograder.oracles.recurrent import classifier_logits, masked_unroll  # noqa: E402
+from autograder.topics.recurrent.oracle import (  # noqa: E402  # noqa: E402
+    blocks,
+    cell_gradients,
+    cell_sequence,
+    cell_step,
+    classifier_logits,
+    masked_unroll,
+)
 
 
 def sigmoid(v):

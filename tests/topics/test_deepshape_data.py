@@ -1,6 +1,6 @@
-"""Tests of autograder.data.rna: percentile binarisation, the DeepSHAPE-style FASTA pair and RDAT
-parsers on files written here (one checked error for each way they can disagree), windows, and
-the offline set (embedded copy, cache with its checksum, generation with ViennaRNA)."""
+"""Tests of autograder.topics.deepshape.data: percentile binarisation, the DeepSHAPE-style FASTA
+pair and RDAT parsers on files written here (one checked error for each way they can disagree),
+windows, and the offline set (embedded copy, cache with its checksum, generation with ViennaRNA)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.data import rna
 from autograder.data.sources import ChecksumError, DatasetNotFound
+from autograder.topics.deepshape import data as rna
 
 
 def write(path: Path, text: str) -> Path:

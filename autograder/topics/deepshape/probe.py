@@ -2,7 +2,7 @@
 
 Each takes the submission's functions, classes or objects (proxies on the grader's side, real
 objects here) and numpy arrays, runs PyTorch here and returns numbers and numpy arrays only. The
-grader computes the expected values itself (``autograder.oracles.deepshape``). The small "toy"
+grader computes the expected values itself (``autograder.topics.deepshape.oracle``). The small "toy"
 networks below are built the same way on both sides from a seed, so a task's test does not depend
 on the submission's other tasks.
 """

@@ -8,16 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.data import (
+from autograder.data import TextSplit, Vocabulary, load_word_vectors
+from autograder.topics.recurrent.data import (
     LexiconError,
-    TextSplit,
-    Vocabulary,
     accuracy,
     bigram_baseline,
     blocked,
     last_word_baseline,
     load_sentiment_corpus,
-    load_word_vectors,
     sentiment,
 )
 

@@ -1,4 +1,4 @@
-"""Tests of autograder.oracles.deepshape against constructions written here (torch.nn modules,
+"""Tests of autograder.topics.deepshape.oracle against constructions written here (torch.nn modules,
 einsum, closed forms), and, on a GPU machine, the capstone's learning tests on CUDA.
 
 The learning tests of task 5.7 train on a CUDA device where the worker's PyTorch sees one, else
@@ -6,7 +6,7 @@ on the CPU (``device="auto"``), and record which in results.json (``extra_data.d
 test grades task 5.7 of the capstone's reference as official grading does, sandbox on (the
 worker's view adds the NVIDIA driver's and CUDA's libraries where /dev/nvidia* exists), and needs
 both learning tests to pass there and to say they trained on a CUDA device, not on the CPU.
-Run it on a GPU machine: ``python -m pytest tests/oracles/test_deepshape.py -m gpu``.
+Run it on a GPU machine: ``python -m pytest tests/topics/test_deepshape_oracle.py -m gpu``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from sklearn.metrics import roc_auc_score
 from torch import nn
 
 from autograder.grading import grade
-from autograder.oracles import deepshape as oracle
-from autograder.runtime.probes import deepshape as probes
+from autograder.topics.deepshape import oracle
+from autograder.topics.deepshape import probe as probes
 
 KIT = Path(__file__).resolve().parents[2]
 

@@ -18,8 +18,8 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
 from autograder.authoring.marks import probe, record
-from autograder.data.rna import folded_rna
-from autograder.runtime.probes.deepshape import toy_regressor
+from autograder.topics.deepshape.data import folded_rna
+from autograder.topics.deepshape.probe import toy_regressor
 
 __all__ = [
     "BASES",

@@ -55,7 +55,8 @@ BPP_KEPT = 16  # base-pair probability matrices kept (the first sequences), for 
 _EMBEDDED_DIR = Path(__file__).resolve().parent / "embedded"
 
 # (n, length, seed) -> SHA-256 of the content (content_sha256) of the set shipped in embedded/.
-# Rebuilt by ``python -m autograder.data.rna --embedded`` (ViennaRNA 2.8.0 made this one).
+# Rebuilt by ``python -m autograder.topics.deepshape.data --embedded`` (ViennaRNA 2.8.0 made
+# this one).
 EMBEDDED: dict[tuple[int, int, int], str] = {
     (600, 64, 0): "caa2280a0042165fb0e1951b5cff44336e7681540cdbe2e0fdcee5660934e831",
 }
@@ -496,7 +497,7 @@ def windows(transcripts: list[Transcript], length: int, stride: int | None = Non
     )
 
 
-if __name__ == "__main__":  # rebuild the embedded set: python -m autograder.data.rna
+if __name__ == "__main__":  # rebuild the embedded set: python -m autograder.topics.deepshape.data
     data = generate_folded_rna(600, 64, 0)
     _EMBEDDED_DIR.mkdir(exist_ok=True)
     np.savez_compressed(_EMBEDDED_DIR / "folded_L64_n600_seed0.npz", **data.arrays())

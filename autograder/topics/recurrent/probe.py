@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder.data.sentiment import load_sentiment_corpus
 from autograder.data.text import Vocabulary
 from autograder.runtime.probes.keras_tools import tensorboard_scalars
+from autograder.topics.recurrent.data.sentiment import load_sentiment_corpus
 
 __all__ = ["cell_gradients", "cell_sequence", "set_weights", "train_and_predict"]
 
