@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,9 +11,35 @@ import pytest
 
 from autograder.grading import grade
 from autograder.release import release
+from autograder.runtime.threads import THREAD_VARIABLES, share
 
 KIT = Path(__file__).resolve().parent.parent
 FIXTURE_KIT = Path(__file__).resolve().parent / "fixtures" / "kit"
+
+# The tests run in pytest-xdist workers (`make test`: two), each grading in processes of its own.
+# Modules whose tests share a module fixture stay in one worker, as do the tests that share the
+# session's graded references; test_assignments.py's other tests (each a grading of its own) are
+# dealt out one by one.
+SPREAD = {"tests/test_assignments.py"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker, give every grading it starts its share of the cores: two workers'
+    BLAS and TensorFlow pools as large as the machine, spinning on the same two cores, are many
+    times slower than one (``autograder.runtime.threads``)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers > 1:
+        for var in THREAD_VARIABLES:
+            os.environ.setdefault(var, str(share(workers)))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if "graded_reference" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("graded-reference"))
+        elif path not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(path))
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +89,6 @@ def kit_lacking_sst(own_fixture_kit: Path, tmp_path: Path, monkeypatch: pytest.M
     text = hidden.read_text()
     assert '@graded("1.2", points=3)' in text
     text = text.replace('@graded("1.2", points=3)', '@requires("sst")\n@graded("1.2", points=3)')
-    hidden.write_text(text.replace(" graded,", " graded, requires,"))
+    hidden.write_text(text.replace("import graded", "import graded, requires"))
     monkeypatch.setenv("AUTOGRADER_DATA_DIR", str(tmp_path / "no-data"))
     return own_fixture_kit
