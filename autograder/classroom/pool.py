@@ -10,10 +10,11 @@ again when either changed; a submission that cannot be read gets ``error.txt`` i
 interrupt (SIGINT, SIGTERM) stops the gradings under way, keeps every finished one and writes the
 gradebook; rerunning finishes the class.
 
-Each submission ends with a status: ``graded``, ``timed_out`` (a test hit its wall-clock limit
-or the submission its grading time), ``crashed`` (the worker ended, or a memory, process or file
-limit was hit), ``unreadable`` (a bad zip, no editable file), or ``interrupted``. The gradebook
-has one row a student, one column a task, the status and its reason.
+Each submission ends with a status, from its tests' causes (``Cause``): ``graded``,
+``timed_out`` (a test hit its wall-clock or import limit, or the submission its grading time),
+``crashed`` (the worker ended, or a memory, process or file limit was hit), ``unreadable`` (a
+bad zip, no editable file), or ``interrupted``. The gradebook has one row a student, one column a
+task, the status and its reason.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from autograder.classroom.report import write_report
 from autograder.grading.bundle import files_fingerprint, kit_fingerprint
 from autograder.grading.errors import GradingError
 from autograder.grading.intake import IntakeError, collect_editable
+from autograder.grading.records import read_tests
 from autograder.grading.requirements import collect_tests, describe_unavailable, lacking
 from autograder.grading.results import task_scores
+from autograder.runtime.causes import Cause
 
 __all__ = [
     "ClassResult",
@@ -88,24 +91,27 @@ class MissingRequirements(GradingError):
     """Some graded tests need what this machine lacks; grading would cost every student."""
 
 
-_CAUSES = {"crash": Outcome.CRASHED, "limit": Outcome.CRASHED, "time": Outcome.TIMED_OUT}
+def _outcome(cause: Cause | None) -> Outcome | None:
+    """The submission's outcome that a test's cause makes it, if any."""
+    if cause is None:
+        return None
+    if cause.stopped_worker:
+        return Outcome.CRASHED
+    return Outcome.TIMED_OUT if cause.timed_out else None
 
 
 def classify(results: dict[str, Any]) -> tuple[Outcome, str]:
-    """A graded submission's status and reason, from its tests' failure causes: a crash or a
-    limit before a time-out, since a crash may also end the tests after it."""
+    """A graded submission's status and reason, from its tests' causes: a crash or a limit
+    before a time-out, since a crash may also end the tests after it."""
     if results.get("extra_data", {}).get("interrupted"):
         return Outcome.INTERRUPTED, "the class run was interrupted"
+    tests = read_tests(results)
     for wanted in (Outcome.CRASHED, Outcome.TIMED_OUT):
-        hits = [
-            t
-            for t in results.get("tests", [])
-            if _CAUSES.get(t.get("extra_data", {}).get("cause", "")) is wanted
-        ]
+        hits = [t for t in tests if _outcome(t.cause) is wanted]
         if hits:
-            first = hits[0]["output"].splitlines()[0] if hits[0]["output"] else ""
+            first = hits[0].output.splitlines()[0] if hits[0].output else ""
             many = f" (and {len(hits) - 1} more tests)" if len(hits) > 1 else ""
-            return wanted, f"{hits[0]['number']}: {first}{many}"
+            return wanted, f"{hits[0].task}: {first}{many}"
     return Outcome.GRADED, ""
 
 
@@ -243,7 +249,7 @@ def check_requirements(
         MissingRequirements: naming each need, its tests and the points they carry.
     """
     tests = collect_tests(kit, name)
-    needs = tuple(sorted({need for t in tests for need in t.get("needs", [])}))
+    needs = tuple(sorted({need for t in tests for need in t.needs}))
     missing = lacking(tests)
     if not missing:
         return needs

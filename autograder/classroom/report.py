@@ -33,6 +33,8 @@ from typing import Any
 
 from autograder.assignment.tasks import task_key
 from autograder.classroom.page import bar, page, table
+from autograder.grading.records import TestResult, read_tests
+from autograder.grading.status import Status
 
 __all__ = [
     "ClassReport",
@@ -47,7 +49,6 @@ __all__ = [
 ]
 
 GRADED = frozenset({"graded", "cached"})  # statuses whose results are a normal grading
-_NOT_ATTEMPTED = "Not attempted"
 
 
 @dataclass(frozen=True)
@@ -169,38 +170,18 @@ def read_graded(graded: Path) -> list[Entry]:
     return entries
 
 
-def _test_status(test: dict[str, Any]) -> str:
-    """The kit's status of a test: recorded in extra_data, or read from Gradescope's fields."""
-    extra = test.get("extra_data") or {}
-    if isinstance(extra, dict) and extra.get("status"):
-        return str(extra["status"])
-    if test.get("status") == "passed":
-        return "passed"
-    return "not_attempted" if str(test.get("output", "")).startswith(_NOT_ATTEMPTED) else "failed"
-
-
-def _title(test_name: str, task: str) -> str:
-    """The task's title from a test's name ``"<task> <title>: <test>"``."""
-    head = test_name.split(": ", 1)[0]
-    return head[len(task) :].strip() if head.startswith(task) else ""
-
-
-def _tally(stats: ClassTest, test: dict[str, Any]) -> None:
+def _tally(stats: ClassTest, test: TestResult) -> None:
     """Count one submission's run of a test."""
     stats.runs += 1
-    status = _test_status(test)
-    if status == "not_attempted":
+    if test.status is Status.NOT_ATTEMPTED:
         stats.not_attempted += 1
-    elif status not in ("passed", "skipped"):
+    elif test.status not in (Status.PASSED, Status.SKIPPED):
         stats.failed += 1
-        stats.messages[_first_line(test.get("output", "")) or "(no message)"] += 1
-    extra = test.get("extra_data") or {}
-    duration = extra.get("duration") if isinstance(extra, dict) else None
-    if isinstance(duration, (int, float)):
-        stats.durations.append(float(duration))
-    device = extra.get("device") if isinstance(extra, dict) else None
-    if isinstance(device, str) and device:
-        stats.devices[device] += 1
+        stats.messages[_first_line(test.output) or "(no message)"] += 1
+    if test.duration is not None:
+        stats.durations.append(test.duration)
+    if test.device:
+        stats.devices[test.device] += 1
 
 
 def summarise(name: str, entries: list[Entry]) -> ClassReport:
@@ -214,13 +195,13 @@ def summarise(name: str, entries: list[Entry]) -> ClassReport:
         got: dict[str, float] = defaultdict(float)
         out_of: dict[str, float] = defaultdict(float)
         touched: dict[str, bool] = defaultdict(bool)
-        for test in results["tests"]:
-            task, test_name = str(test.get("number", "")), str(test.get("name", ""))
-            titles.setdefault(task, _title(test_name, task))
+        for test in read_tests(results, name):
+            task, test_name = test.task, test.label
+            titles.setdefault(task, test.title)
             _tally(tests.setdefault(test_name, ClassTest(test_name, task)), test)
-            got[task] += float(test.get("score", 0.0))
-            out_of[task] += float(test.get("max_score", 0.0))
-            touched[task] |= _test_status(test) != "not_attempted"
+            got[task] += test.score
+            out_of[task] += test.max_score
+            touched[task] |= test.status is not Status.NOT_ATTEMPTED
         for task in got:
             entry = tasks.setdefault(task, ClassTask(task, titles[task], 0.0))
             entry.earned.append(got[task])

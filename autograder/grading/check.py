@@ -12,9 +12,9 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from autograder.assignment.tasks import Assignment, load_tasks
+from autograder.grading.records import TestResult
 from autograder.grading.results import task_table
 from autograder.grading.run import run_tests
 from autograder.grading.status import Status
@@ -30,33 +30,29 @@ class CheckResult:
 
     Attributes:
         assignment: the copy's tasks.
-        rows: one result per public test that ran (the plugin's rows).
+        rows: one result per public test that ran.
         notes: what happened once for the whole run (a module whose import failed or hung).
     """
 
     assignment: Assignment
-    rows: list[dict[str, Any]]
+    rows: list[TestResult]
     notes: tuple[str, ...] = ()
 
     @property
-    def failing(self) -> list[dict[str, Any]]:
+    def failing(self) -> list[TestResult]:
         """The tests that neither passed nor were skipped."""
-        return [r for r in self.rows if r["status"] not in (Status.PASSED, Status.SKIPPED)]
+        return [r for r in self.rows if r.status not in (Status.PASSED, Status.SKIPPED)]
 
     def earned(self, task_id: str | None = None) -> float:
         """Points earned by the public tests (of one task, or all)."""
-        return sum(r["score"] for r in self._counted(task_id))
+        return sum(r.score for r in self._counted(task_id))
 
     def possible(self, task_id: str | None = None) -> float:
         """Points the public tests that count are worth (skipped tests do not count)."""
-        return sum(r["points"] for r in self._counted(task_id))
+        return sum(r.max_score for r in self._counted(task_id))
 
-    def _counted(self, task_id: str | None) -> list[dict[str, Any]]:
-        return [
-            r
-            for r in self.rows
-            if Status(r["status"]).counts and (task_id is None or r["task"] == task_id)
-        ]
+    def _counted(self, task_id: str | None) -> list[TestResult]:
+        return [r for r in self.rows if r.status.counts and (task_id is None or r.task == task_id)]
 
     def lines(self) -> list[str]:
         """The table by task, then up to ``MAX_MESSAGES`` failing tests, each after a blank line."""
@@ -66,7 +62,7 @@ class CheckResult:
             *task_table(self.rows, [self.assignment]),
         ]
         for row in self.failing[:MAX_MESSAGES]:
-            out += ["", f"{row['task']} {row['name']}: {row['message']}"]
+            out += ["", f"{row.task} {row.name}: {row.output}"]
         if len(self.failing) > MAX_MESSAGES:
             more = len(self.failing) - MAX_MESSAGES
             out += ["", f"... and {more} more; run with --task to focus on one task."]

@@ -1,14 +1,35 @@
 """A test's failure in words for the student: status and message, never test source or hidden
-expected values."""
+expected values; and its cause, as the exception carries it (never read from the words)."""
 
 from __future__ import annotations
 
 from autograder.authoring.checks import CheckFailed
 from autograder.grading.status import Status
-from autograder.runtime.errors import BudgetExhausted, StaleObject, SubmissionError
+from autograder.runtime.causes import Cause
+from autograder.runtime.errors import (
+    BudgetExhausted,
+    LimitExceeded,
+    StaleObject,
+    SubmissionError,
+    WorkerCrashed,
+    error_from,
+)
 from autograder.runtime.requirements import RequirementMissing
 
-__all__ = ["feedback"]
+__all__ = ["cause_of", "feedback"]
+
+
+def _as_raised(exc: BaseException) -> BaseException:
+    """``exc``, or for one the submission raised in this process, the error it stands for."""
+    origin = getattr(exc, "_autograder_origin", None)
+    return error_from(origin) if isinstance(origin, dict) else exc
+
+
+def cause_of(exc: BaseException) -> Cause | None:
+    """The cause that ``exc`` carries (a limit, a crash, a stub, a missing requirement, a
+    forbidden built-in...), or None for an ordinary failure."""
+    cause = getattr(_as_raised(exc), "cause", None)
+    return cause if isinstance(cause, Cause) else None
 
 
 def feedback(exc: BaseException, hidden: bool) -> tuple[Status, str]:
@@ -18,11 +39,7 @@ def feedback(exc: BaseException, hidden: bool) -> tuple[Status, str]:
         exc: what the test raised.
         hidden: the test is hidden: show what was checked and the measured error, no values.
     """
-    origin = getattr(exc, "_autograder_origin", None)
-    if isinstance(origin, dict):  # raised by the submission in this process
-        exc = SubmissionError(
-            origin["type"], origin["message"], origin["where"], origin["not_attempted"]
-        )
+    exc = _as_raised(exc)
     if isinstance(exc, (BudgetExhausted, RequirementMissing)):
         return Status.NOT_GRADED, str(exc)
     if isinstance(exc, CheckFailed):
@@ -31,7 +48,7 @@ def feedback(exc: BaseException, hidden: bool) -> tuple[Status, str]:
     if isinstance(exc, SubmissionError):
         if exc.not_attempted:
             return Status.NOT_ATTEMPTED, f"Not attempted: {exc.message}"
-        if exc.type_name in ("LimitExceeded", "WorkerCrashed"):
+        if isinstance(exc, (LimitExceeded, WorkerCrashed)):
             return Status.FAILED, f"Stopped: {exc.message}"
         return Status.FAILED, f"Your code raised {exc}"
     if isinstance(exc, StaleObject):

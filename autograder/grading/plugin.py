@@ -14,32 +14,34 @@ collected tests belong to an assignment (a folder with ``tasks.toml``). Then it:
 - gives each test its wall-clock limit in proxied mode, the first import of each student module
   its import limit, and the whole run the assignment's time budget (the tests not started when it
   is used up fail as "not run"); a module whose import failed is not imported again;
-- writes one JSON line per test to ``--results FILE`` as soon as it ends, built from the tests'
-  structured failures (never from the test source) and the facts the test recorded about its
-  run (``autograder.authoring.record``, e.g. its device), and prints a table by task.
+- writes one JSON line per test to ``--results FILE`` as soon as it ends: a ``TestResult``
+  (``autograder.grading.records``) built from the test's structured failure (never from the test
+  source), the cause its exception carries, and the facts the test recorded about its run
+  (``autograder.authoring.record``, e.g. its device); and prints a table by task.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from autograder.assignment.paths import assignment_of
-from autograder.assignment.tasks import Assignment, load_tasks, task_key
+from autograder.assignment.tasks import Assignment, Task, load_tasks, task_key
 from autograder.authoring.checks import CheckFailed
 from autograder.authoring.marks import Facts, close_facts, open_facts
-from autograder.grading.feedback import feedback
+from autograder.grading.feedback import cause_of, feedback
+from autograder.grading.records import TestResult
 from autograder.grading.results import task_table
 from autograder.grading.status import Status
+from autograder.runtime.causes import Cause
 from autograder.runtime.errors import (
     BudgetExhausted,
-    GradingTimeUsedUp,
     LimitExceeded,
     StaleObject,
     SubmissionError,
@@ -68,7 +70,76 @@ MARKERS = {
     "a graded test whose need is missing is not run and keeps its points in the maximum",
 }
 
-_STATE = pytest.StashKey[dict]()
+
+@dataclass
+class _Early:
+    """A worker started before collection (``_start_early``), for the run it was started for."""
+
+    key: tuple[str, tuple[str, ...]]  # the tree and the assignment ids
+    session: WorkerSession
+    protections: dict[str, str]
+
+
+@dataclass
+class _RunState:
+    """The plugin's state for the whole pytest run."""
+
+    active: bool = False  # the collected tests belong to an assignment
+    root: Path = Path()
+    assignments: dict[Path, Assignment] = field(default_factory=dict)
+    results: list[TestResult] = field(default_factory=list)
+    early: _Early | None = None
+    failed_task: str | None = None  # a task whose failing test left its worker running
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """What collection tells of one graded test."""
+
+    assignment: Assignment
+    task: Task
+    points: float
+    hidden: bool
+    needs: tuple[str, ...]
+    missing: dict[str, str]
+    time_limit: float | None
+
+    def pending(self, item: pytest.Item) -> TestResult:
+        """The test's result before it runs."""
+        return TestResult(
+            nodeid=item.nodeid,
+            name=item.name,
+            assignment=self.assignment.id,
+            task=self.task.id,
+            title=self.task.title,
+            max_score=self.points,
+            hidden=self.hidden,
+            needs=self.needs,
+            missing=self.missing,
+        )
+
+
+@dataclass
+class _Outcome:
+    """What one test's phases (setup, call, teardown) have told so far."""
+
+    duration: float = 0.0
+    status: Status | None = None
+    cause: Cause | None = None
+    message: str = ""
+    restart: bool = True  # a failure here starts a fresh worker at once
+
+
+_RUN = pytest.StashKey[_RunState]()
+_TEST = pytest.StashKey[_Graded]()
+_OUTCOME = pytest.StashKey[_Outcome]()
+_FACTS = pytest.StashKey[Facts]()
+
+
+class ForbiddenUse(CheckFailed):
+    """The task's module names or called a built-in that the task forbids."""
+
+    cause = Cause.FORBIDDEN
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,7 +174,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
-    config.stash[_STATE] = {"assignments": {}, "rows": [], "active": False}
+    config.stash[_RUN] = _RunState()
 
 
 def _root_of(config: pytest.Config, folder: Path) -> Path:
@@ -120,11 +191,11 @@ def pytest_collection_modifyitems(
     used = {f for f in folders.values() if f is not None}
     if not used:
         return
-    state = config.stash[_STATE]
-    state["active"] = True
-    state["root"] = _one_tree(config, used)
+    state = config.stash[_RUN]
+    state.active = True
+    state.root = _one_tree(config, used)
     assignments: dict[Path, Assignment] = {f: load_tasks(f) for f in used}
-    state["assignments"] = assignments
+    state.assignments = assignments
     has_hidden = _mark_graded(items, folders, assignments)
     if has_hidden:  # a whole assignment: its tests must give every task its points
         _check_points(items, assignments.values())
@@ -132,12 +203,13 @@ def pytest_collection_modifyitems(
     # one task's tests together (in file order within it): a worker kept after a failure
     # serves only the rest of the task that failed (see leaves_doubt)
     items.sort(key=_task_order)
-    _write(config, {"event": "collected", "tests": [_describe(i) for i in items]})
+    tests = [item.stash[_TEST].pending(item).to_json() for item in items]
+    _write(config, {"event": "collected", "tests": tests})
 
 
 def _task_order(item: pytest.Item) -> tuple[str, list[int]]:
-    info = item.stash[_STATE]
-    return info["assignment"].id, task_key(info["task"].id)
+    info = item.stash[_TEST]
+    return info.assignment.id, task_key(info.task.id)
 
 
 def _skip_gpu_tests(items: list[pytest.Item]) -> None:
@@ -197,15 +269,15 @@ def _mark_graded(
             missing = unmet(needs(item))
         except ValueError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
-        item.stash[_STATE] = {
-            "needs": needs(item),
-            "missing": missing,
-            "assignment": assignment,
-            "task": assignment.task(task_mark.args[0]),
-            "points": share,
-            "hidden": in_hidden,
-            "time_limit": limit.args[0] if limit else assignment.time_limit,
-        }
+        item.stash[_TEST] = _Graded(
+            assignment=assignment,
+            task=assignment.task(task_mark.args[0]),
+            points=share,
+            hidden=in_hidden,
+            needs=tuple(needs(item)),
+            missing=missing,
+            time_limit=limit.args[0] if limit else assignment.time_limit,
+        )
     return has_hidden
 
 
@@ -221,8 +293,8 @@ def _check_points(items: list[pytest.Item], assignments: Any) -> None:
     """Every task's tests add up to its points in tasks.toml."""
     totals: dict[tuple[str, str], float] = defaultdict(float)
     for item in items:
-        info = item.stash[_STATE]
-        totals[(info["assignment"].id, info["task"].id)] += info["points"]
+        info = item.stash[_TEST]
+        totals[(info.assignment.id, info.task.id)] += info.points
     for assignment in assignments:
         for task in assignment.tasks:
             got = totals.get((assignment.id, task.id), 0.0)
@@ -242,29 +314,14 @@ def _select(config: pytest.Config, items: list[pytest.Item], assignments: Any) -
     public_only = config.getoption("--public-only")
     keep, drop = [], []
     for item in items:
-        info = item.stash[_STATE]
-        if (wanted and info["task"].id not in wanted) or (public_only and info["hidden"]):
+        info = item.stash[_TEST]
+        if (wanted and info.task.id not in wanted) or (public_only and info.hidden):
             drop.append(item)
         else:
             keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-
-
-def _describe(item: pytest.Item) -> dict[str, Any]:
-    info = item.stash[_STATE]
-    return {
-        "nodeid": item.nodeid,
-        "name": item.name,
-        "assignment": info["assignment"].id,
-        "task": info["task"].id,
-        "title": info["task"].title,
-        "points": info["points"],
-        "hidden": info["hidden"],
-        "needs": info["needs"],
-        "missing": info["missing"],
-    }
 
 
 def _write(config: pytest.Config, row: dict[str, Any]) -> None:
@@ -275,25 +332,24 @@ def _write(config: pytest.Config, row: dict[str, Any]) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[_STATE]["started"] = time.monotonic()
     _start_early(session.config)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> None:
-    state = session.config.stash[_STATE]
-    if not state["active"] or session.config.option.collectonly:
+    state = session.config.stash[_RUN]
+    if not state.active or session.config.option.collectonly:
         return
-    root = str(state["root"])
-    assignments = list(state["assignments"].values())
-    early = state.pop("early", None)
+    root = str(state.root)
+    assignments = list(state.assignments.values())
+    early, state.early = state.early, None
     graded: Session
     if session.config.getoption("--mode") == "proxied":
-        if early is not None and early[0] == (root, [a.id for a in assignments]):
-            graded, status = early[1], early[2]
+        if early is not None and early.key == (root, tuple(a.id for a in assignments)):
+            graded, status = early.session, early.protections
         else:
             if early is not None:
-                early[1].close()
+                early.session.close()
             graded, status = _worker_session(session.config, root, assignments)
         _write(session.config, {"event": "protections", "status": status})
         graded.set_budget(max(a.time_budget for a in assignments))
@@ -344,32 +400,34 @@ def _start_early(config: pytest.Config) -> None:
     root = str(_root_of(config, folder))
     graded, status = _worker_session(config, root, [assignment])
     graded.prewarm()
-    config.stash[_STATE]["early"] = ((root, [assignment.id]), graded, status)
+    config.stash[_RUN].early = _Early((root, (assignment.id,)), graded, status)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.stash.get(_STATE, None) is None:
+    info = item.stash.get(_TEST, None)
+    if info is None:
         return
-    if item.stash[_STATE]["missing"]:
-        raise RequirementMissing(item.stash[_STATE]["missing"])
+    if info.missing:
+        raise RequirementMissing(info.missing)
     session = current_session()
-    state = item.config.stash[_STATE]
-    if state.get("failed_task") not in (None, item.stash[_STATE]["task"].id):
-        del state["failed_task"]
+    state = item.config.stash[_RUN]
+    if state.failed_task not in (None, info.task.id):
+        state.failed_task = None
         session.restart()  # another task's tests never inherit what a failing task left
     if isinstance(session, WorkerSession) and session.budget_used_up():
         raise BudgetExhausted(session.budget or 0)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    state = session.config.stash[_STATE]
-    if not state["active"] or session.config.option.collectonly:
+    state = session.config.stash[_RUN]
+    if not state.active or session.config.option.collectonly:
         return
     graded = current_session()
     for failure in graded.import_failures.values():
         row = {"event": "import_failure", "module": failure.module, "file": failure.file}
         row["type"] = failure.error.type_name
+        row["cause"] = None if failure.error.cause is None else failure.error.cause.value
         row["because"] = failure.because.rsplit(".", 1)[-1] + ".py" if failure.because else ""
         row.update(message=failure.error.message, seconds=failure.seconds)
         _write(session.config, row)
@@ -399,19 +457,22 @@ def _sandbox(
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    early = config.stash.get(_STATE, {}).pop("early", None)
-    if early is not None:  # started, then not used (nothing collected, an error)
-        early[1].close()
-    if config.stash.get(_STATE, {}).get("active"):
+    state = config.stash.get(_RUN, None)
+    if state is None:
+        return
+    if state.early is not None:  # started, then not used (nothing collected, an error)
+        state.early.session.close()
+        state.early = None
+    if state.active:
         set_session(None)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    info = item.stash.get(_STATE, None)
+    info = item.stash.get(_TEST, None)
     session = current_session() if info else None
-    if session is not None and isinstance(session, WorkerSession):
-        session.start_test(info["time_limit"])
+    if info is not None and isinstance(session, WorkerSession):
+        session.start_test(info.time_limit)
     if info is not None:  # what the test records about its run goes into its row
         item.stash[_FACTS] = open_facts()
     try:
@@ -427,19 +488,19 @@ def pytest_runtest_call(item: pytest.Item):
 def pytest_pyfunc_call(pyfuncitem: pytest.Function):
     """A task with forbidden built-ins: its tests fail when the task's module names one (read
     before the test runs) or called one (recorded while it ran)."""
-    info = pyfuncitem.stash.get(_STATE, None)
-    task = info["task"] if info else None
-    if task is None or not task.forbidden:
+    info = pyfuncitem.stash.get(_TEST, None)
+    task = info.task if info else None
+    if info is None or task is None or not task.forbidden:
         return (yield)
-    state = pyfuncitem.config.stash[_STATE]
-    file = Path(state["root"]) / info["assignment"].id / f"{task.module}.py"
+    root = pyfuncitem.config.stash[_RUN].root
+    file = root / info.assignment.id / f"{task.module}.py"
     try:
         source = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         source = ""
     found = scan(source, file.name, task.forbidden)
     if found:
-        raise CheckFailed(forbidden_message(task.id, found))
+        raise ForbiddenUse(forbidden_message(task.id, found))
     result = yield
     found = [
         use
@@ -447,7 +508,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
         if use.file == file.name and use.name in task.forbidden
     ]
     if found:
-        raise CheckFailed(forbidden_message(task.id, found))
+        raise ForbiddenUse(forbidden_message(task.id, found))
     return result
 
 
@@ -455,68 +516,47 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function):
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
-    info = item.stash.get(_STATE, None)
+    info = item.stash.get(_TEST, None)
     if info is None:
         return
-    record = item.stash.setdefault(_RECORD, {"duration": 0.0})
-    record["duration"] += report.duration
+    outcome = item.stash.setdefault(_OUTCOME, _Outcome())
+    outcome.duration += report.duration
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
-        record.update(status=Status.SKIPPED, message=str(reason))
+        outcome.status, outcome.message = Status.SKIPPED, str(reason)
     elif report.failed:
-        if call.excinfo is not None and "status" not in record:
-            record["restart"] = leaves_doubt(call.excinfo.value)
-            record["cause"] = cause(call.excinfo.value)
-            status, message = feedback(call.excinfo.value, info["hidden"])
+        if call.excinfo is not None and outcome.status is None:
+            exc = call.excinfo.value
+            outcome.restart = leaves_doubt(exc)
+            outcome.cause = cause_of(exc)
+            status, message = feedback(exc, info.hidden)
             if report.when != "call" and status is not Status.NOT_GRADED:
                 message = f"Could not run the test ({report.when}): {message}"
-            record.update(status=status, message=message)
-    elif report.when == "call":
-        record.setdefault("status", Status.PASSED)
-        record.setdefault("message", "")
+            outcome.status, outcome.message = status, message
+    elif report.when == "call" and outcome.status is None:
+        outcome.status = Status.PASSED
     if report.when == "teardown":
-        _finish(item, record)
+        _finish(item, info, outcome)
 
 
-_RECORD = pytest.StashKey[dict]()
-_FACTS = pytest.StashKey[Facts]()
-
-
-def _finish(item: pytest.Item, record: dict[str, Any]) -> None:
-    row = _describe(item)
-    status = Status(record.get("status", Status.FAILED))
-    row.update(
-        event="test",
-        status=status.value,
-        score=row["points"] if status is Status.PASSED else 0.0,
-        message=record.get("message", ""),
-        duration=round(record["duration"], 4),
-        cause=record.get("cause", ""),
-        facts=item.stash[_FACTS].as_dict() if _FACTS in item.stash else {},
+def _finish(item: pytest.Item, info: _Graded, outcome: _Outcome) -> None:
+    facts = item.stash.get(_FACTS, None)
+    status = outcome.status or Status.FAILED
+    result = info.pending(item).ended(
+        status,
+        outcome.message,
+        outcome.cause,
+        duration=round(outcome.duration, 4),
+        device=facts.device if facts is not None else "",
     )
-    item.config.stash[_STATE]["rows"].append(row)
-    _write(item.config, row)
+    state = item.config.stash[_RUN]
+    state.results.append(result)
+    _write(item.config, {"event": "test", "result": result.to_json()})
     if status not in (Status.PASSED, Status.NOT_ATTEMPTED, Status.SKIPPED):
-        if record.get("restart", True):
+        if outcome.restart:
             current_session().restart()  # what a failing test left behind goes with it
         else:  # ... or goes with it when the next task starts
-            item.config.stash[_STATE]["failed_task"] = row["task"]
-
-
-def cause(exc: BaseException) -> str:
-    """What kind of failure ``exc`` is, for class reports: ``time`` (a wall-clock limit or the
-    grading time used up), ``crash`` (the worker ended), ``limit`` (memory, processes, file
-    size), ``missing`` (the grading machine lacks what the test needs), or ``""``."""
-    if isinstance(exc, RequirementMissing):
-        return "missing"
-    if isinstance(exc, (GradingTimeUsedUp, BudgetExhausted)):
-        return "time"
-    if isinstance(exc, WorkerCrashed):
-        return "crash"
-    if isinstance(exc, LimitExceeded):
-        timed = "wall-clock limit" in exc.message or "did not finish within" in exc.message
-        return "time" if timed else "limit"
-    return ""
+            state.failed_task = result.task
 
 
 # Exceptions the submission may raise and still leave its process serving requests as usual.
@@ -549,9 +589,9 @@ def leaves_doubt(exc: BaseException) -> bool:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    rows = config.stash[_STATE]["rows"]
-    if not rows:
+    state = config.stash[_RUN]
+    if not state.results:
         return
     terminalreporter.write_line("")
-    for line in task_table(rows, config.stash[_STATE]["assignments"].values()):
+    for line in task_table(state.results, state.assignments.values()):
         terminalreporter.write_line(line)

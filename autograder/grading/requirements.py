@@ -11,10 +11,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from autograder.assignment.paths import AssignmentError, assignment_paths
 from autograder.grading.errors import GradingError
+from autograder.grading.records import TestResult
 from autograder.grading.run import Run, _run, pytest_command, read_events
 
 __all__ = [
@@ -46,9 +46,9 @@ class Unavailable:
 
 def collect_tests(
     kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
-) -> list[dict[str, Any]]:
+) -> list[TestResult]:
     """The graded tests of ``name`` as the plugin describes them when it collects them (no
-    submission code runs): ``nodeid``, ``task``, ``points``, ``hidden``, ``needs`` (what the
+    submission code runs; each ``NOT_GRADED``): with their task, points, ``needs`` (what the
     test asks of the grading machine: its ``requires`` and ``gpu`` markers) and ``missing``
     (those this machine lacks -> why).
 
@@ -74,7 +74,7 @@ def collect_tests(
             slow_import="stop",
             collect_only=True,
         )
-        log, _, _ = _run(cmd, timeout=300)
+        log, _ = _run(cmd, timeout=300)
         run = Run(log=log)
         read_events(results, run)
     if not run.collected:
@@ -93,13 +93,9 @@ def unavailable(
     return lacking(collect_tests(kit, name, public_only=public_only, tasks=tasks))
 
 
-def lacking(tests: list[dict[str, Any]]) -> list[Unavailable]:
+def lacking(tests: list[TestResult]) -> list[Unavailable]:
     """Among tests as :func:`collect_tests` gives them, those that need what this machine lacks."""
-    return [
-        Unavailable(t["nodeid"], t["task"], t["points"], t["missing"])
-        for t in tests
-        if t.get("missing")
-    ]
+    return [Unavailable(t.nodeid, t.task, t.max_score, dict(t.missing)) for t in tests if t.missing]
 
 
 def declared_needs(kit: Path, name: str) -> dict[str, list[str]]:
@@ -111,8 +107,8 @@ def declared_needs(kit: Path, name: str) -> dict[str, list[str]]:
     """
     found: dict[str, list[str]] = {}
     for test in collect_tests(kit, name):
-        for need in test.get("needs", []):
-            found.setdefault(need, []).append(test["nodeid"])
+        for need in test.needs:
+            found.setdefault(need, []).append(test.nodeid)
     return found
 
 

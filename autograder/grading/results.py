@@ -14,6 +14,7 @@ from typing import Any
 from autograder.assignment.tasks import Assignment, task_key
 from autograder.grading.records import TestResult, read_tests
 from autograder.grading.status import Status
+from autograder.runtime.causes import Cause
 
 __all__ = ["format_points", "gradescope_results", "import_note", "task_scores", "task_table"]
 
@@ -74,7 +75,8 @@ def import_note(event: dict[str, Any]) -> str:
             f"{event['file']} could not be imported: it imports {event['because']}, whose import "
             "failed. The tests that need it score 0."
         )
-    plain = bool(event.get("cause"))  # a limit or a crash: its message says it all
+    cause = Cause.read(event.get("cause"))
+    plain = cause is not None and (cause.timed_out or cause.stopped_worker)  # says it all
     kind = "" if plain else f" [{event['type']}]"
     return (
         f"{event['file']} could not be imported (after {event['seconds']:g} s): "

@@ -15,11 +15,12 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from autograder.grading.errors import GradingError
+from autograder.grading.records import TestResult
 from autograder.grading.results import import_note
 from autograder.grading.status import Status
+from autograder.runtime.causes import Cause
 from autograder.runtime.sandbox import remove_cgroups
 from autograder.runtime.threads import thread_env
 
@@ -50,8 +51,8 @@ class Run:
     """What one pytest run of an assignment's tests gave.
 
     Attributes:
-        collected: the tests it collected.
-        rows: one result per collected test (unfinished ones ``not_graded``).
+        collected: the tests it collected (not run: ``NOT_GRADED``, no cause).
+        rows: one result per collected test (unfinished ones ``NOT_GRADED``, with the cause).
         log: pytest's own output, for the instructor's log only (it shows test source).
         protections: the worker's protections, name -> "on" / "off: reason" (proxied mode).
         interrupted: grading was interrupted (Ctrl-C).
@@ -59,8 +60,8 @@ class Run:
             import failed or hung, a time budget used up.
     """
 
-    collected: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    collected: list[TestResult] = field(default_factory=list)
+    rows: list[TestResult] = field(default_factory=list)
     log: str = ""
     protections: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
@@ -111,12 +112,20 @@ def _shows_waiting(cmd: list[str]) -> bool:
     return "inprocess" in cmd and cmd[cmd.index("--slow-import") + 1] == "warn"
 
 
-def _run(
-    cmd: list[str], timeout: float | None, threads: int | None = None
-) -> tuple[str, bool, str]:
+def unfinished_message(cause: Cause, timeout: float | None) -> str:
+    """What a test that the run did not finish is told, by why the run ended."""
+    if cause is Cause.INTERRUPTED:
+        return "Not graded: grading was interrupted before this test ran"
+    if cause is Cause.RUN_LIMIT:
+        return f"Not graded: the whole run's limit of {timeout:g} s was reached first"
+    return "Not graded: grading stopped before this test ran"
+
+
+def _run(cmd: list[str], timeout: float | None, threads: int | None = None) -> tuple[str, Cause]:
     """Run the pytest process (and, through its environment, its worker) with ``threads``
-    threads for numerical libraries (their own default when None); returns its log, whether it
-    was interrupted, and what the tests it did not finish are told."""
+    threads for numerical libraries (their own default when None); returns its log and how it
+    ended, the cause of the tests it did not finish: ``INTERRUPTED``, ``RUN_LIMIT`` (the
+    ``timeout``) or ``RUN_ENDED`` (it ended by itself)."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     if threads is not None:
         env.update(thread_env(threads))
@@ -136,18 +145,16 @@ def _run(
         log, _ = proc.communicate(timeout=timeout)
         with _LOCK:
             stopped = proc.pid in _STOPPED
-        if stopped:
-            return log, True, "Not graded: grading was interrupted before this test ran"
-        return log, False, "Not graded: grading stopped before this test ran"
+        return log, Cause.INTERRUPTED if stopped else Cause.RUN_ENDED
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         log, _ = proc.communicate()
         log += f"\n[grading stopped after {timeout:g} s]"
-        return log, False, f"Not graded: the whole run's limit of {timeout:g} s was reached first"
+        return log, Cause.RUN_LIMIT
     except KeyboardInterrupt:
         os.killpg(proc.pid, signal.SIGKILL)
         log, _ = proc.communicate()
-        return log, True, "Not graded: grading was interrupted before this test ran"
+        return log, Cause.INTERRUPTED
     finally:
         with _LOCK:
             _RUNNING.discard(proc)
@@ -166,12 +173,15 @@ def read_events(results: Path, run: Run) -> None:
         except json.JSONDecodeError:
             continue
         kind = event.get("event") if isinstance(event, dict) else None
+        try:
+            if kind == "collected":
+                run.collected = [TestResult.from_json(t) for t in event["tests"]]
+            elif kind == "test":
+                run.rows.append(TestResult.from_json(event["result"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # not a record the plugin wrote
         if kind == "protections":
             run.protections = event["status"]
-        elif kind == "collected":
-            run.collected = event["tests"]
-        elif kind == "test":
-            run.rows.append(event)
         elif kind == "import_failure":
             notes.append(import_note(event))
         elif kind == "budget_used_up":
@@ -228,21 +238,18 @@ def run_tests(
         worker_user=worker_user,
         slow_import=slow_import,
     )
-    log, interrupted, reason = _run(cmd, timeout, threads)
-    run = Run(log=log, interrupted=interrupted)
+    log, ending = _run(cmd, timeout, threads)
+    run = Run(log=log, interrupted=ending is Cause.INTERRUPTED)
     read_events(results, run)
     if not run.collected and not run.rows:
-        if interrupted:
+        if run.interrupted:
             raise KeyboardInterrupt
         raise GradingError(f"the tests could not be collected:\n{log[-3000:]}")
-    finished = {r["nodeid"] for r in run.rows}
+    finished = {r.nodeid for r in run.rows}
+    reason = unfinished_message(ending, timeout)
     for test in run.collected:
-        if test["nodeid"] not in finished:
-            unfinished = {"status": Status.NOT_GRADED.value, "score": 0.0, "duration": 0.0}
-            unfinished["cause"] = (
-                "interrupted" if interrupted else "time" if "limit" in reason else "crash"
-            )
-            run.rows.append(dict(test, event="test", message=reason, **unfinished))
-    order = {t["nodeid"]: i for i, t in enumerate(run.collected)}
-    run.rows.sort(key=lambda r: order.get(r["nodeid"], len(order)))
+        if test.nodeid not in finished:
+            run.rows.append(test.ended(Status.NOT_GRADED, reason, ending))
+    order = {t.nodeid: i for i, t in enumerate(run.collected)}
+    run.rows.sort(key=lambda r: order.get(r.nodeid, len(order)))
     return run

@@ -30,9 +30,11 @@ from pathlib import Path
 from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import is_assignment, load_tasks
 from autograder.grading.grade import grade
+from autograder.grading.records import read_tests
 from autograder.release.build import build_assignment
 from autograder.release.errors import ReleaseError
 from autograder.release.leak import leak_check
+from autograder.runtime.causes import Cause
 
 __all__ = [
     "CourseSettings",
@@ -169,8 +171,8 @@ def measure_reference(
         seconds = round(time.monotonic() - start, 2)
     else:
         seconds = round(float(graded["execution_time"]), 2)
-    lost = [t for t in graded["tests"] if t["score"] < t["max_score"]]
-    lacking = [t for t in lost if t.get("extra_data", {}).get("cause") == "missing"]
+    lost = [t for t in read_tests(graded) if t.score < t.max_score]
+    lacking = [t for t in lost if t.cause is Cause.MISSING]
     if lost and (len(lacking) < len(lost) or not allow_missing):
         where = (
             ""

@@ -32,6 +32,7 @@ from autograder.assignment.paths import (
 from autograder.assignment.tasks import Assignment
 from autograder.grading.check import check_folder
 from autograder.grading.grade import grade
+from autograder.grading.records import read_tests
 from autograder.grading.results import format_points
 
 __all__ = ["check_task", "use_assignment"]
@@ -91,15 +92,15 @@ def _official_results(folder: Path) -> tuple[dict[str, Any], Assignment]:
 def _official_score(folder: Path, task_id: str) -> float:
     results, assignment = _official_results(folder)
     task = assignment.task(task_id)
-    tests = [t for t in results["tests"] if t["number"] == task_id and t["max_score"] > 0]
-    score = sum(t["score"] for t in tests)
+    tests = [t for t in read_tests(results) if t.task == task_id and t.max_score > 0]
+    score = sum(t.score for t in tests)
     print(f"task {task_id} {task.title}: public and hidden tests")
     for t in tests:
-        word = "pass" if t["score"] >= t["max_score"] else "FAIL"
-        got, out_of = format_points(t["score"]), format_points(t["max_score"])
-        print(f"  {word} {got:>5} / {out_of:<5} {t['name']}")
-        if word == "FAIL" and t["output"]:
-            print("        " + t["output"].replace("\n", "\n        "))
+        word = "pass" if t.score >= t.max_score else "FAIL"
+        got, out_of = format_points(t.score), format_points(t.max_score)
+        print(f"  {word} {got:>5} / {out_of:<5} {t.task} {t.title}: {t.name}")
+        if word == "FAIL" and t.output:
+            print("        " + t.output.replace("\n", "\n        "))
     print(f"Score for task {task_id}: {format_points(score)} / {format_points(task.points)}")
     return round(score, 4)
 

@@ -31,9 +31,9 @@ from autograder.assignment.tasks import Assignment
 from autograder.grading.grade import GRACE_SECONDS
 from autograder.grading.intake import prepare_workspace
 from autograder.grading.run import Run, pytest_command, read_events
-from autograder.grading.status import Status
 from autograder.mutation.equivalent import load_equivalent
 from autograder.mutation.operators import Mutant, make_mutants
+from autograder.runtime.causes import Cause
 from autograder.runtime.threads import share, thread_env
 
 __all__ = ["MutationError", "MutationRun", "Outcome", "TaskScore", "all_mutants", "run_mutants"]
@@ -176,11 +176,9 @@ def _lost_points(results: Path, tasks: tuple[str, ...]) -> tuple[list[str], int]
     nothing, so they kill no mutant)."""
     run = Run()
     read_events(results, run)
-    rows = [row for row in run.rows if row.get("cause") != "missing"]
-    lost = {
-        row["task"] for row in rows if Status(row["status"]).counts and row["score"] < row["points"]
-    }
-    ran = {row["task"] for row in rows}
+    rows = [row for row in run.rows if row.cause is not Cause.MISSING]
+    lost = {row.task for row in rows if row.status.counts and row.score < row.max_score}
+    ran = {row.task for row in rows}
     return [t for t in tasks if t in lost or t not in ran], len(run.rows) - len(rows)
 
 

@@ -1,9 +1,15 @@
 """What the submission's side can do wrong, as the grader's side sees it: one exception each.
 
-Raised by sessions, caught by the pytest plugin, which turns each into a student's message.
+Raised by sessions, caught by the pytest plugin, which turns each into a student's message. Each
+one that ends a test for a reason a report counts carries it as ``cause`` (``Cause``), set where
+it is raised by the code that knows which limit fired; its message is for people only.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from autograder.runtime.causes import Cause
 
 __all__ = [
     "BudgetExhausted",
@@ -13,6 +19,7 @@ __all__ = [
     "StaleObject",
     "SubmissionError",
     "WorkerCrashed",
+    "error_from",
 ]
 
 
@@ -24,45 +31,81 @@ class SubmissionError(Exception):
         message: its message.
         where: ``file:line in function`` of the last frame in the submission's files.
         not_attempted: the failure is an untouched stub.
+        cause: why it ended the test, where a report counts it (``NOT_ATTEMPTED`` for a stub).
+        refused: the student module whose earlier failed import this failure ran into, or "".
     """
 
     def __init__(
-        self, type_name: str, message: str, where: str = "", not_attempted: bool = False
+        self,
+        type_name: str,
+        message: str,
+        where: str = "",
+        not_attempted: bool = False,
+        cause: Cause | None = None,
+        refused: str = "",
     ) -> None:
         self.type_name = type_name
         self.message = message
         self.where = where
         self.not_attempted = not_attempted
+        self.cause = Cause.NOT_ATTEMPTED if not_attempted and cause is None else cause
+        self.refused = refused
         at = f" (at {where})" if where else ""
         super().__init__(f"{type_name}: {message}{at}")
 
 
 class LimitExceeded(SubmissionError):
-    """A limit (wall clock, memory, output) was exceeded; the worker was stopped."""
+    """A limit (wall clock, import time, memory, processes, file size) was exceeded; the worker
+    was stopped. ``cause`` says which."""
 
-    def __init__(self, limit: str) -> None:
-        super().__init__("LimitExceeded", limit)
+    cause: Cause
+
+    def __init__(self, limit: str, cause: Cause) -> None:
+        super().__init__("LimitExceeded", limit, cause=cause)
 
 
 class GradingTimeUsedUp(LimitExceeded):
     """The submission's grading-time budget ran out during a request."""
 
     def __init__(self, budget: float) -> None:
-        super().__init__(f"the submission used up its grading time of {budget:g} s")
+        super().__init__(f"the submission used up its grading time of {budget:g} s", Cause.BUDGET)
 
 
 class WorkerCrashed(SubmissionError):
     """The worker process ended while serving a request."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__("WorkerCrashed", detail)
+        super().__init__("WorkerCrashed", detail, cause=Cause.CRASH)
 
 
 class BudgetExhausted(Exception):
     """The submission used up its grading time before this test started; it is not run."""
 
+    cause = Cause.NOT_RUN
+
     def __init__(self, budget: float) -> None:
         super().__init__(f"Not run: the submission used up its grading time of {budget:g} s")
+
+
+# Limits that the worker itself sees fire (an error it reports, not its end), by cause.
+_WORKER_LIMITS = frozenset({Cause.FILE_SIZE, Cause.PROCESSES})
+
+
+def error_from(described: dict[str, Any]) -> SubmissionError:
+    """The exception a worker described (``autograder.runtime.worker.describe_exception``):
+    ``LimitExceeded`` where it names a limit the worker sees fire (its ``cause``), otherwise a
+    ``SubmissionError`` with the submission's type name."""
+    message = str(described.get("message", ""))
+    cause = Cause.read(described.get("cause"))
+    if cause in _WORKER_LIMITS:
+        return LimitExceeded(message, cause)
+    return SubmissionError(
+        str(described.get("type", "Error")),
+        message,
+        str(described.get("where", "")),
+        bool(described.get("not_attempted", False)),
+        refused=str(described.get("refused") or ""),
+    )
 
 
 class ImportTimeLimit(BaseException):

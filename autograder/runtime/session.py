@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from autograder.runtime.causes import Cause
 from autograder.runtime.channel import (
     ChannelError,
     Ref,
@@ -38,6 +39,7 @@ from autograder.runtime.errors import (
     LimitExceeded,
     SubmissionError,
     WorkerCrashed,
+    error_from,
 )
 from autograder.runtime.forbidden import Use
 from autograder.runtime.remote import RemoteObject
@@ -53,6 +55,7 @@ __all__ = [
     "current_session",
     "set_session",
     "slow_import_message",
+    "wall_clock_message",
 ]
 
 
@@ -80,6 +83,11 @@ class ImportFailure:
     def file(self) -> str:
         """The module's file name, e.g. ``layers.py``."""
         return self.module.rsplit(".", 1)[-1] + ".py"
+
+
+def wall_clock_message(limit: float) -> str:
+    """What a student reads when a test outlasted its wall-clock limit of ``limit`` seconds."""
+    return f"the wall-clock limit of {limit:g} s was exceeded"
 
 
 def slow_import_message(module: str, limit: float) -> str:
@@ -135,14 +143,14 @@ class Session:
             if isinstance(exc, GradingTimeUsedUp):
                 raise  # the budget ran out: not the module's fault
             message = exc.message
-            if not message.startswith("importing "):
+            if exc.cause is not Cause.IMPORT_LIMIT and not exc.refused:  # those name the import
                 message = f"importing {module} failed: {message}"
             error = (
-                LimitExceeded(message)
+                LimitExceeded(message, exc.cause)
                 if isinstance(exc, LimitExceeded)
-                else SubmissionError(exc.type_name, message, exc.where)
+                else SubmissionError(exc.type_name, message, exc.where, cause=exc.cause)
             )
-            because = next((name for name, text in poison.items() if text in message), "")
+            because = exc.refused if exc.refused in poison else ""
             self.import_failures[module] = ImportFailure(
                 module, error, round(time.monotonic() - started, 1), because
             )
@@ -172,16 +180,10 @@ class Session:
             raise WorkerCrashed(f"the submission's process sent a malformed reply: {exc}") from None
         if reply["ok"]:
             return reply.get("value")
-        error = reply.get("error") or {}
-        if error.get("type") == "LimitExceeded":
+        error = error_from(reply.get("error") or {})
+        if isinstance(error, LimitExceeded):
             self.restart()
-            raise LimitExceeded(str(error.get("message", "")))
-        raise SubmissionError(
-            str(error.get("type", "Error")),
-            str(error.get("message", "")),
-            str(error.get("where", "")),
-            bool(error.get("not_attempted", False)),
-        )
+        raise error
 
     def _wrap(self, ref: Ref) -> Any:
         return RemoteObject(self, self.generation, ref)
@@ -253,7 +255,7 @@ class InProcessSession(Session):
             try:
                 return super()._import(module, poison)
             except ImportTimeLimit:
-                raise LimitExceeded(message) from None
+                raise LimitExceeded(message, Cause.IMPORT_LIMIT) from None
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
@@ -374,15 +376,18 @@ class WorkerSession(Session):
         if self._import_deadline is not None:
             message = slow_import_message(self._importing, self.import_limit or 0)
             found.append(
-                (self._import_deadline, lambda: LimitExceeded(message + self._where_it_hung()))
+                (
+                    self._import_deadline,
+                    lambda: LimitExceeded(message + self._where_it_hung(), Cause.IMPORT_LIMIT),
+                )
             )
         elif self.deadline is not None:
-            message = f"the wall-clock limit of {self.time_limit:g} s was exceeded"
-            found.append((self.deadline, lambda: LimitExceeded(message)))
+            message = wall_clock_message(self.time_limit or 0)
+            found.append((self.deadline, lambda: LimitExceeded(message, Cause.TIME_LIMIT)))
         if self.budget_end is not None:
             found.append((self.budget_end, lambda: GradingTimeUsedUp(self.budget or 0)))
         if not found:
-            return None, lambda: LimitExceeded("")
+            return None, lambda: LimitExceeded("", Cause.TIME_LIMIT)
         return min(found, key=lambda pair: pair[0])
 
     def _spawn(self) -> _Process:
@@ -505,16 +510,20 @@ class WorkerSession(Session):
             code = self._stop()
             if out_of_memory:
                 limit = self.sandbox_config.limits.memory_mb
-                raise LimitExceeded(f"the memory limit of {limit} MiB was exceeded") from None
+                raise LimitExceeded(
+                    f"the memory limit of {limit} MiB was exceeded", Cause.MEMORY
+                ) from None
             if no_process:
                 limit = self.sandbox_config.limits.processes
                 raise LimitExceeded(
-                    f"the limit of {limit} processes and threads was reached (exit status {code})"
+                    f"the limit of {limit} processes and threads was reached (exit status {code})",
+                    Cause.PROCESSES,
                 ) from None
             if code == 128 + signal.SIGXFSZ or code == -signal.SIGXFSZ:
                 limit = self.sandbox_config.limits.file_mb if self.sandbox_config else 0
                 raise LimitExceeded(
-                    f"the file-size limit of {limit} MiB (printed output included) was exceeded"
+                    f"the file-size limit of {limit} MiB (printed output included) was exceeded",
+                    Cause.FILE_SIZE,
                 ) from None
             raise WorkerCrashed(f"the submission's process ended (exit status {code})") from None
         except ChannelError as exc:

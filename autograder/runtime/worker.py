@@ -23,6 +23,7 @@ from typing import Any
 
 from autograder.assignment.tasks import TASK_ID
 from autograder.runtime import forbidden
+from autograder.runtime.causes import Cause
 from autograder.runtime.channel import ChannelError, Ref, decode, encode, read_frame, write_frame
 from autograder.runtime.probes import probe_module
 from autograder.runtime.sandbox import SandboxConfig, enter
@@ -42,7 +43,9 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
         root: the submission's folder; ``where`` names the last frame inside it.
 
     Returns:
-        A dict with ``type``, ``message``, ``where`` and ``not_attempted`` (an untouched stub).
+        A dict with ``type``, ``message``, ``where``, ``not_attempted`` (an untouched stub) and
+        ``cause``: the limit that fired here (``Cause`` value: the file size, the processes), or
+        None; ``refused``: the module whose earlier failed import this failure ran into, or "".
     """
     where = ""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -54,11 +57,13 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
             where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
     message = str(exc)
     kind = type(exc).__name__
+    cause: Cause | None = None
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         kind, message = (
             "LimitExceeded",
             "the file-size limit (printed output included) was exceeded",
         )
+        cause = Cause.FILE_SIZE
     elif (
         isinstance(exc, OSError)
         and exc.errno == errno.EAGAIN
@@ -69,6 +74,7 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
         )
     ):
         kind, message = "LimitExceeded", "the limit of processes and threads was reached"
+        cause = Cause.PROCESSES
     stub = _untouched_stub(exc)
     if stub is not None:  # a framework may re-raise it with its own words around the message
         kind, message = "NotImplementedError", stub
@@ -79,6 +85,8 @@ def describe_exception(exc: BaseException, root: str | None = None) -> dict[str,
         "message": message[:2000],
         "where": where,
         "not_attempted": stub is not None,
+        "cause": None if cause is None else cause.value,
+        "refused": _refused(exc),
     }
 
 
@@ -112,6 +120,22 @@ def _untouched_stub(exc: BaseException) -> str | None:
     return None
 
 
+class _Refused(ImportError):
+    """The import of a module whose import already failed in this grading (``name``)."""
+
+
+def _refused(exc: BaseException) -> str:
+    """The module whose refused import ``exc`` ran into (in it or in its chain), or ``""``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 10:
+        seen.add(id(current))
+        if isinstance(current, _Refused):
+            return current.name or ""
+        current = current.__cause__ or current.__context__
+    return ""
+
+
 class _Refuse(importlib.abc.MetaPathFinder):
     """Refuses to import the modules whose import already failed in this grading."""
 
@@ -120,7 +144,7 @@ class _Refuse(importlib.abc.MetaPathFinder):
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
         if name in self.modules:
-            raise ImportError(self.modules[name], name=name)
+            raise _Refused(self.modules[name], name=name)
         return None
 
 

@@ -61,7 +61,7 @@ def test_students_see_the_same_verdict_in_process(kit, tmp_path):
     outcomes = {}
     for mode in ("inprocess", "proxied"):
         rows = run_tests(tests, sub, tmp_path / f"{mode}.jsonl", mode=mode).rows
-        outcomes[mode] = [(r["nodeid"], r["status"], r["message"]) for r in rows]
+        outcomes[mode] = [(r.nodeid, r.status, r.output) for r in rows]
     assert outcomes["inprocess"] == outcomes["proxied"]
     assert any("forbidden built-in: numpy.add" in m for _, _, m in outcomes["inprocess"])
     shutil.rmtree(sub)

@@ -149,7 +149,7 @@ def test_in_process_and_proxied_modes_agree(fixture_kit, tmp_path):
     outcomes = {}
     for mode in ("inprocess", "proxied"):
         rows = run_tests(tests, sub, tmp_path / f"{mode}.jsonl", mode=mode).rows
-        outcomes[mode] = [(r["nodeid"], r["status"], r["message"]) for r in rows]
+        outcomes[mode] = [(r.nodeid, r.status, r.output) for r in rows]
     assert outcomes["inprocess"] == outcomes["proxied"]
     assert any(status == "failed" for _, status, _ in outcomes["proxied"])
 
@@ -253,7 +253,7 @@ def test_interrupted_grading_still_writes_results(fixture_kit, tmp_path):
     time.sleep(4.5)  # the first test is done, a slow 1.2 test is running
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "partial results written" in err
+    assert proc.returncode == 130 and "partial results written" in err, err
     results = json.loads(out.read_text())
     statuses = {t["name"]: t["output"] for t in results["tests"]}
     assert len(statuses) == 5

@@ -45,9 +45,9 @@ def test_collection_lists_what_each_graded_test_needs(own_fixture_kit):
         own_fixture_kit, '@graded("1.2", points=3)', '@pytest.mark.gpu\n@graded("1.2", points=3)'
     )
     collected = collect_tests(own_fixture_kit, "fx_ops")
-    needs = {t["nodeid"].split("::")[-1]: t["needs"] for t in collected}
-    assert needs["test_scaler_apply"] == ["gpu"]
-    assert needs["test_scaler_counts_every_call"] == needs["test_add_values[shape0]"] == []
+    needs = {t.nodeid.split("::")[-1]: t.needs for t in collected}
+    assert needs["test_scaler_apply"] == ("gpu",)
+    assert needs["test_scaler_counts_every_call"] == needs["test_add_values[shape0]"] == ()
 
 
 def test_record_fills_the_running_tests_facts_and_checks_its_argument():

@@ -71,8 +71,8 @@ def test_the_tests_process_and_the_sandboxed_worker_get_the_count(
 
     run = run_tests(solution / "tests", root, tmp_path / "r.jsonl", tasks=("1.1",), threads=3)
 
-    row = next(r for r in run.rows if "thread_count" in r["nodeid"])
-    assert row["score"] == row["points"] == 1, row["message"]
+    row = next(r for r in run.rows if "thread_count" in r.nodeid)
+    assert row.score == row.max_score == 1, row.output
     assert run.protections["namespaces"] == "on"  # the worker's own default would be 2
 
 
