@@ -6,6 +6,7 @@ Example::
     id = "hw1_mlp_numpy"
     title = "A multilayer perceptron in numpy"
     time_limit = 60.0
+    forbidden = ["scipy.special.softmax"]   # every task's default list; a task may add its own
 
     [[tasks]]
     id = "1.1"
@@ -36,6 +37,10 @@ _TASK_ID = re.compile(f"^{TASK_ID}$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXTRA = re.compile(r"^[a-z][a-z0-9-]*$")
 _FORBIDDEN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(\.\*)?$")
+_FORBIDDEN_HINT = (
+    "write a dotted path that starts with tf. or keras. or torch. (or another module), like "
+    "'tf.nn.moments'"
+)
 
 
 class TasksError(ValueError):
@@ -56,6 +61,8 @@ class Task:
             public path (``"tf.nn.moments"``, ``"keras.layers.Dropout"``; a trailing ``.*``
             forbids everything below a module). ``tf.keras.X`` is the same as ``keras.X`` and
             ``tf.compat.v1.X`` / ``tf.compat.v2.X`` the same as ``tf.X``: list each thing once.
+            It holds the assignment's default list (``[assignment] forbidden``) first, then the
+            task's own entries.
     """
 
     id: str
@@ -87,6 +94,9 @@ class Assignment:
         extras: the kit's optional dependencies (pyproject.toml's extras, e.g. ``["torch"]``)
             that the assignment's tests and oracles need: the handout's install line and the
             Gradescope export's ``setup.sh`` install the wheel with them.
+        forbidden: the default list of forbidden built-ins, which every task inherits (each
+            task's ``forbidden`` starts with it); the handout's "not allowed" list is generated
+            from it and the tasks' own entries.
         path: the assignment's folder.
     """
 
@@ -99,6 +109,7 @@ class Assignment:
     memory_mb: int = 3072
     preload: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
     path: Path = field(default=Path("."), compare=False)
 
     @property
@@ -113,6 +124,10 @@ class Assignment:
     def total_points(self) -> float:
         """The sum of all tasks' points."""
         return sum(t.points for t in self.tasks)
+
+    def own_forbidden(self, task: Task) -> tuple[str, ...]:
+        """What ``task`` forbids beyond the assignment's default list."""
+        return tuple(n for n in task.forbidden if n not in self.forbidden)
 
     def task(self, task_id: str) -> Task:
         """The task with this id."""
@@ -162,11 +177,16 @@ def load_tasks(folder: str | Path) -> Assignment:
     unknown = set(data) - {"assignment", "tasks"}
     if unknown:
         raise TasksError(f"{path}: unknown table(s) {sorted(unknown)}")
+    table = dict(data.get("assignment", {}))
+    default = tuple(table.get("forbidden", ()))
+    for name in default:
+        if not isinstance(name, str) or not _FORBIDDEN.match(name):
+            raise TasksError(f"{path} [assignment]: forbids {name!r}: {_FORBIDDEN_HINT}")
     tasks = []
     for i, raw in enumerate(data.get("tasks", [])):
         raw = dict(raw)
         raw["names"] = tuple(raw.get("names", ()))
-        raw["forbidden"] = tuple(raw.get("forbidden", ()))
+        raw["forbidden"] = tuple(dict.fromkeys((*default, *raw.get("forbidden", ()))))
         task = _take(raw, Task, f"{path} task {i + 1}")
         if not _TASK_ID.match(str(task.id)):
             raise TasksError(f"{path}: task id {task.id!r} is not a dotted number like '1.2'")
@@ -175,19 +195,16 @@ def load_tasks(folder: str | Path) -> Assignment:
         if not task.points > 0:
             raise TasksError(f"{path}: task {task.id} needs positive points")
         for name in task.forbidden:
-            if not _FORBIDDEN.match(name):
-                raise TasksError(
-                    f"{path}: task {task.id} forbids {name!r}: write a dotted path that starts "
-                    "with tf. or keras. or torch. (or another module), like 'tf.nn.moments'"
-                )
+            if not isinstance(name, str) or not _FORBIDDEN.match(name):
+                raise TasksError(f"{path}: task {task.id} forbids {name!r}: {_FORBIDDEN_HINT}")
         tasks.append(task)
     ids = [t.id for t in tasks]
     if len(set(ids)) != len(ids):
         raise TasksError(f"{path}: duplicate task ids")
     if not tasks:
         raise TasksError(f"{path}: no [[tasks]]")
-    table = dict(data.get("assignment", {}))
     table["preload"] = tuple(table.get("preload", ()))
+    table["forbidden"] = default
     table["extras"] = tuple(table.get("extras", ()))
     assignment = _take(table, Assignment, f"{path} [assignment]", tasks=tuple(tasks))
     for key in ("time_limit", "time_budget", "import_limit", "memory_mb"):

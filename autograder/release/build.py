@@ -4,7 +4,8 @@ The release of one assignment is made of small ordered steps, each in a module o
 
 1. ``released_files``: which files are released (hidden tests, mutants, variants and the
    mutation report never are);
-2. ``check_handout`` (``handout``): the handout's task table must agree with tasks.toml;
+2. ``check_handout`` (``handout``): the handout's generated parts, the task table and the
+   "not allowed" list, must agree with tasks.toml (``update_handouts`` rewrites them);
 3. per file, by kind (``FILE_STEPS``): modules go through ``strip_regions`` (``regions``),
    notebooks through ``check_test_cells`` and nbgrader's generate-assignment (``notebooks``),
    anything else is copied;
@@ -34,7 +35,7 @@ from autograder.assignment.patches import MUTATION_REPORT
 from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import Assignment, is_assignment, load_tasks
 from autograder.release.errors import ReleaseError
-from autograder.release.handout import check_handout
+from autograder.release.handout import check_handout, write_handout
 from autograder.release.leak import leak_check
 from autograder.release.notebooks import (
     check_test_cells,
@@ -54,6 +55,7 @@ __all__ = [
     "provided_files",
     "release",
     "released_files",
+    "update_handouts",
 ]
 
 _NEVER = {"mutants", "variants", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
@@ -176,6 +178,24 @@ def build_assignment(src: Path, dest: Path) -> tuple[list[str], list[str]]:
         (dest / rel).write_text(text, encoding="utf-8")
     regions, hidden = assignment_secrets(src)
     return regions + hidden, public_lines(src)
+
+
+def update_handouts(kit: Path, names: list[str] | None = None) -> list[Path]:
+    """Rewrite the generated parts of each ``solutions/<hw>/README.md`` from its tasks.toml
+    (all assignments, or ``names``); returns the handouts that changed.
+
+    Raises:
+        ReleaseError: no such assignment, or a handout that cannot be rewritten.
+    """
+    solutions = kit / "solutions"
+    changed = []
+    for name in names or assignment_names(solutions):
+        if not is_assignment(solutions / name):
+            raise ReleaseError(f"no assignment {name!r} in {solutions}")
+        handout = write_handout(load_tasks(solutions / name))
+        if handout is not None:
+            changed.append(handout)
+    return changed
 
 
 def release(kit: Path, names: list[str] | None = None, out: Path | None = None) -> list[Path]:

@@ -68,3 +68,28 @@ def test_an_assignment_is_found_from_its_folder_below_or_above(tmp_path: Path):
     assert assignment_of(folder / "tests" / "test_x.py") == folder
     with pytest.raises(AssignmentError, match="cannot find the assignment 'other'"):
         find_assignment("other", tmp_path)
+
+
+def test_every_task_inherits_the_assignments_default_forbidden_list(tmp_path: Path):
+    body = GOOD.replace('title = "t"\n', 'title = "t"\nforbidden = ["tf.nn.moments"]\n', 1)
+    body += '[[tasks]]\nid = "1.2"\ntitle = "b"\npoints = 1\nmodule = "m"\n'
+    body += 'forbidden = ["tf.nn.dropout", "tf.nn.moments"]\n'
+    assignment = load_tasks(_write_tasks(tmp_path / "demo_hw", body))
+    assert assignment.forbidden == ("tf.nn.moments",)
+    assert assignment.task("1.1").forbidden == ("tf.nn.moments",)
+    assert assignment.task("1.2").forbidden == ("tf.nn.moments", "tf.nn.dropout")
+    assert assignment.own_forbidden(assignment.task("1.2")) == ("tf.nn.dropout",)
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (('title = "t"', 'title = "t"\nforbidden = ["moments"]'), r"\[assignment\]: forbids"),
+        (('title = "t"', 'title = "t"\nforbidden = [3]'), r"\[assignment\]: forbids 3"),
+        (('title = "t"', 'title = "t"\nforbiden = ["tf.nn.moments"]'), "unknown key"),
+        (("points = 2", 'points = 2\nforbiden = ["tf.nn.moments"]'), "unknown key"),
+    ],
+)
+def test_a_bad_default_forbidden_list_and_unknown_keys_are_refused(tmp_path, change, problem):
+    with pytest.raises(TasksError, match=problem):
+        load_tasks(_write_tasks(tmp_path / "demo_hw", GOOD.replace(*change)))
