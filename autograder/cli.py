@@ -38,8 +38,9 @@ from autograder.mutation import (
     report_markdown,
     run_mutants,
 )
-from autograder.release.build import check_release, release
+from autograder.release.build import check_release, release, update_handouts
 from autograder.release.errors import ReleaseError
+from autograder.release.scaffold import FRAMEWORKS, scaffold
 from autograder.release.wheel import build_wheel
 
 __all__ = ["main"]
@@ -90,6 +91,12 @@ def main() -> None:
     help="also build the wheel students install, beside the assignment folders (default: yes)",
 )
 @click.option(
+    "--handouts",
+    is_flag=True,
+    help="first rewrite the generated parts of each solutions/<hw>/README.md (task table, "
+    "not-allowed list) from its tasks.toml",
+)
+@click.option(
     "--cell-timeout",
     type=click.IntRange(min=1),
     help="nbgrader's seconds per cell (with --nbgrader; measured by default)",
@@ -104,9 +111,13 @@ def release_cmd(
     cell_timeout: int | None,
     allow_missing: bool,
     wheel: bool,
+    handouts: bool,
     kit: Path | None,
 ) -> None:
     """Regenerate assignments/ from solutions/ (all assignments, or NAMES).
+
+    The release fails when a handout's task table or not-allowed list disagrees with
+    tasks.toml; --handouts rewrites them first.
 
     Beside them it writes the wheel students install (assignments/dlkit_autograder-*.whl, not
     in git), checked to hold no solution and no hidden-test line of any assignment.
@@ -117,6 +128,11 @@ def release_cmd(
     """
     kit = kit or find_kit()
     try:
+        if handouts:
+            if check:
+                _fail("--handouts rewrites solutions/; --check only checks")
+            for handout in update_handouts(kit, list(names) or None):
+                click.echo(f"rewrote the generated parts of {handout}")
         if course is not None:
             if check:
                 _fail("--check applies to assignments/, not to an nbgrader course")
@@ -151,6 +167,29 @@ def release_cmd(
             click.echo(f"wrote {built} (the engine students install; no solution line)")
     except (ReleaseError, TasksError) as exc:
         _fail(str(exc))
+
+
+@main.command("new")
+@click.argument("name")
+@click.option(
+    "--framework",
+    type=click.Choice(list(FRAMEWORKS)),
+    default="numpy",
+    show_default=True,
+    help="what the student's module computes with",
+)
+@click.option("--title", help="the handout's title (a placeholder by default)")
+@_KIT
+def new_cmd(name: str, framework: str, title: str | None, kit: Path | None) -> None:
+    """Scaffold a new assignment NAME in solutions/: one task, its handout, tests, mutant,
+    variant and notebook, ready to release and grade (docs/adding-an-assignment.md)."""
+    kit = kit or find_kit()
+    try:
+        folder = scaffold(kit, name, framework, title=title)
+    except (ReleaseError, TasksError) as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {folder}")
+    click.echo(f"next: autograder release {name}, then autograder grade {name} {folder}")
 
 
 @main.command("grade")

@@ -31,7 +31,8 @@ __all__ = ["WHEEL_NAME", "build_wheel", "engine_source", "install_line"]
 WHEEL_NAME = f"dlkit_autograder-{__version__}-py3-none-any.whl"
 
 _SOURCES = ("pyproject.toml", "README.md", "autograder")
-_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+# *.tmpl: the templates of `autograder new` hold a reference solution (release/scaffold.py)
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "*.tmpl")
 _EPOCH = "315532800"  # 1980-01-01, the earliest time a zip can hold: the same bytes every build
 
 
