@@ -10,7 +10,8 @@ first (a module imports only from its own layer and those below; ``tests/test_la
   checks of learning, framework oracles);
 - ``topics``: one folder per topic (``deepshape``, ``recurrent``): its ``data`` reader, its
   ``probe`` and its ``oracle`` sit in the data, runtime and authoring layers;
-- ``release``: the student release, in ordered steps, and the wheel students install;
+- ``release``: the student release, in ordered steps, the wheel students install, and the
+  scaffold of ``autograder new`` (its templates hold a reference and stay out of the wheel);
 - ``grading``: the pytest plugin (``grading.plugin``), one submission (intake, the pytest run,
   typed results) and the student's check;
 - ``classroom``: a whole class (pool, backends, report, similarity);
