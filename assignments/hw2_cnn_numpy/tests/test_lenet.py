@@ -8,7 +8,14 @@ images (of 359) below the worst seed and about 6 standard deviations below the m
 
 import numpy as np
 
-from autograder.authoring import assert_close, check, graded, seed_everything, submission
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_accuracy,
+    graded,
+    seed_everything,
+    submission,
+)
 from autograder.authoring.oracles.pytorch import lenet_forward, max_pool2d
 from autograder.data import load_digits_split, standardised
 
@@ -98,9 +105,10 @@ def test_digits_accuracy():
         batch_size=32,
         seed=0,
     )
-    accuracy = float(np.mean(net.predict(x_test) == y_test))
-    check(
-        accuracy >= DIGITS_THRESHOLD,
-        f"digits test accuracy {accuracy:.4f} of build_lenet() trained 10 epochs with "
-        f"Adam(lr=3e-3): below the threshold {DIGITS_THRESHOLD}",
+    check_accuracy(
+        net.predict(x_test),
+        y_test,
+        DIGITS_THRESHOLD,
+        data="digits",
+        model="build_lenet() trained 10 epochs with Adam(lr=3e-3)",
     )

@@ -1,6 +1,7 @@
 """Oracles of the capstone (DeepShape): the pairwise image built channel by channel, the U-Net
 forward pass written with ``torch.nn.functional``, the masked loss, the penalty, the metrics,
-the training step and the nucleotide-only baseline.
+the training step and the nucleotide-only baseline; the learning runs of task 5.7 and their
+check (:func:`check_unet_learning`).
 
 Everything runs in the grader's process on numpy inputs and returns numpy or floats. The U-Net
 follows the handout's module names (``inc``, ``downs.k``, ``ups.k``, ``outc``; a DoubleConv's
@@ -17,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
+from autograder.authoring.learning import check_learning
 from autograder.authoring.marks import probe, record
 from autograder.topics.deepshape.data import folded_rna
 from autograder.topics.deepshape.probe import toy_regressor
@@ -26,6 +28,7 @@ __all__ = [
     "Learning",
     "adam_toy_run",
     "auroc",
+    "check_unet_learning",
     "double_conv_forward",
     "learning_accuracy",
     "down_forward",
@@ -309,3 +312,47 @@ def learning_accuracy(
         device=str(run["device"]),
         cuda_available=bool(run["cuda_available"]),
     )
+
+
+def check_unet_learning(
+    encoding: Any, unet: Any, losses: Any, steps: Any, *, epochs: int, seed: int, margin: float
+) -> Learning:
+    """Train the submission's ``UNet(16, 8, 2)`` (:func:`learning_accuracy`, on a CUDA device
+    where the submission's side has one) and check that its masked test accuracy beats the
+    nucleotide-only baseline (0.6574) by ``margin``.
+
+    Margins (``benchmarks/capstone_seeds.py``, reference, training seeds 0..7, CPU): 3 epochs
+    +0.058 to +0.063 over the baseline (std 0.002) -> 0.04; 8 epochs +0.094 to +0.107 (std
+    0.006) -> 0.06. The rest is left for cuDNN's other order of sums on a GPU.
+
+    Args:
+        encoding: the submission's ``encoding`` module (``pair_image``).
+        unet: its ``unet`` module (``UNet``).
+        losses: its ``losses`` module (``DeepShapeLoss``).
+        steps: its ``steps`` module (``train_step``, ``predict``).
+        epochs: training epochs.
+        seed: the training seed.
+        margin: how far above the baseline the accuracy must be.
+
+    Returns:
+        What the run measured.
+    """
+    run = learning_accuracy(
+        encoding.pair_image,
+        unet.UNet,
+        losses.DeepShapeLoss,
+        steps.train_step,
+        steps.predict,
+        epochs=epochs,
+        seed=seed,
+        device="auto",
+    )
+    check_learning(
+        run.accuracy,
+        run.baseline,
+        margin,
+        model=f"UNet(16, 8, 2) trained {epochs} epochs on {run.device}",
+        measure="masked test accuracy",
+        baseline_name="the nucleotide-only baseline",
+    )
+    return run

@@ -24,8 +24,8 @@ On a GPU the run was not measured with mini-batches of 4 (with 16, an H100 gave 
 gave); cuDNN sums in another order, which the 0.018 of margin is left for.
 """
 
-from autograder.authoring import check, graded, seed_everything, submission
-from autograder.topics.deepshape.oracle import learning_accuracy
+from autograder.authoring import graded, seed_everything, submission
+from autograder.topics.deepshape.oracle import check_unet_learning
 
 encoding = submission("capstone_unet_deepshape.encoding")
 unet = submission("capstone_unet_deepshape.unet")
@@ -39,18 +39,4 @@ MARGIN = 0.04  # over the nucleotide-only baseline
 @graded("5.7", points=9, timeout=240)
 def test_unet_beats_the_nucleotide_baseline():
     seed_everything(575)
-    run = learning_accuracy(
-        encoding.pair_image,
-        unet.UNet,
-        losses.DeepShapeLoss,
-        steps.train_step,
-        steps.predict,
-        epochs=EPOCHS,
-        seed=0,
-        device="auto",  # a CUDA device where the submission's side has one, else the CPU
-    )
-    check(
-        run.accuracy >= run.baseline + MARGIN,
-        f"masked test accuracy {run.accuracy:.4f} of UNet(16, 8, 2) trained {EPOCHS} epochs on "
-        f"{run.device}: below the nucleotide-only baseline {run.baseline:.4f} + {MARGIN}",
-    )
+    check_unet_learning(encoding, unet, losses, steps, epochs=EPOCHS, seed=0, margin=MARGIN)

@@ -11,7 +11,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.authoring import assert_close, check, graded, seed_everything, submission
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_accuracy,
+    graded,
+    seed_everything,
+    submission,
+)
 from autograder.authoring.oracles.pytorch import mlp_forward
 from autograder.data import load_digits_split, standardised
 
@@ -147,9 +154,10 @@ def test_digits_accuracy():
         batch_size=32,
         seed=0,
     )
-    accuracy = float(np.mean(net.predict(x_test) == y_test))
-    check(
-        accuracy >= DIGITS_THRESHOLD,
-        f"digits test accuracy {accuracy:.4f} of build_mlp([64, 128, 10], 'relu') trained 40 "
-        f"epochs with Adam(lr=1e-3): below the threshold {DIGITS_THRESHOLD}",
+    check_accuracy(
+        net.predict(x_test),
+        y_test,
+        DIGITS_THRESHOLD,
+        data="digits",
+        model="build_mlp([64, 128, 10], 'relu') trained 40 epochs with Adam(lr=1e-3)",
     )

@@ -9,7 +9,15 @@ Fashion-MNIST subset (4000 train, 1000 test), LeNet on 28x28, Adam(2e-3), 2 epoc
 import numpy as np
 import pytest
 
-from autograder.authoring import assert_close, check, graded, requires, seed_everything, submission
+from autograder.authoring import (
+    assert_close,
+    check,
+    check_accuracy,
+    graded,
+    requires,
+    seed_everything,
+    submission,
+)
 from autograder.authoring.oracles.pytorch import lenet_forward
 from autograder.data import load_fashion_mnist
 
@@ -73,9 +81,10 @@ def test_lenet_fashion_mnist_subset_accuracy():
         batch_size=64,
         seed=0,
     )
-    accuracy = float(np.mean(net.predict(split.x_test.reshape(-1, 1, 28, 28)) == split.y_test))
-    check(
-        accuracy >= FASHION_THRESHOLD,
-        f"Fashion-MNIST test accuracy {accuracy:.4f} of the LeNet (4000 training images, "
-        f"2 epochs): below the threshold {FASHION_THRESHOLD}",
+    check_accuracy(
+        net.predict(split.x_test.reshape(-1, 1, 28, 28)),
+        split.y_test,
+        FASHION_THRESHOLD,
+        data="Fashion-MNIST",
+        model="the LeNet trained 2 epochs on 4000 training images",
     )

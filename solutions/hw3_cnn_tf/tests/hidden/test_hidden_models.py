@@ -9,7 +9,7 @@ training and validation images, seeds 0..9, and measures test accuracy; see the 
 import numpy as np
 import pytest
 
-from autograder.authoring import check, graded, probe, seed_everything, submission
+from autograder.authoring import check, check_accuracy, graded, probe, seed_everything, submission
 
 models = submission("hw3_cnn_tf.models")
 data = submission("hw3_cnn_tf.data")
@@ -31,11 +31,12 @@ def test_cnn_learns_the_digits():
     model = models.build_cnn((8, 8, 1), 10)
     probe("keras_tools.fit", model, x, y, epochs=8, seed=0)
     logits = model.predict(digits["x_test"], verbose=0)
-    accuracy = float(np.mean(np.argmax(logits, axis=1) == digits["y_test"]))
-    check(
-        accuracy >= CNN_THRESHOLD,
-        f"build_cnn trained 8 epochs on the digits: test accuracy {accuracy:.3f}, needs "
-        f"{CNN_THRESHOLD}",
+    check_accuracy(
+        np.argmax(logits, axis=1),
+        digits["y_test"],
+        CNN_THRESHOLD,
+        data="digits",
+        model="build_cnn((8, 8, 1), 10) trained 8 epochs",
     )
 
 
