@@ -81,10 +81,8 @@ def test_the_scaffold_passes_ruff(kit: Path):
 
 def test_the_release_of_the_scaffold_is_up_to_date_through_the_command(kit: Path):
     assert check_release(kit) == []
-    done = subprocess.run(
-        [*AG, "release", "--check", "--kit", str(kit)], capture_output=True, text=True
-    )
-    assert done.returncode == 0 and "up to date" in done.stdout, done.stdout + done.stderr
+    done = CliRunner().invoke(main, ["release", "--check", "--kit", str(kit)])
+    assert done.exit_code == 0 and "up to date" in done.output, done.output
 
 
 def test_the_reference_scores_full_marks_and_the_skeleton_zero(kit: Path, tmp_path: Path):
