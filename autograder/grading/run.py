@@ -21,6 +21,7 @@ from autograder.grading.records import TestResult
 from autograder.grading.results import import_note
 from autograder.grading.status import Status
 from autograder.runtime.causes import Cause
+from autograder.runtime.errors import limit_message
 from autograder.runtime.sandbox import remove_cgroups
 from autograder.runtime.threads import thread_env
 
@@ -110,15 +111,6 @@ def pytest_command(
 def _shows_waiting(cmd: list[str]) -> bool:
     """In-process runs that wait for slow imports print what they wait for, uncaptured."""
     return "inprocess" in cmd and cmd[cmd.index("--slow-import") + 1] == "warn"
-
-
-def unfinished_message(cause: Cause, timeout: float | None) -> str:
-    """What a test that the run did not finish is told, by why the run ended."""
-    if cause is Cause.INTERRUPTED:
-        return "Not graded: grading was interrupted before this test ran"
-    if cause is Cause.RUN_LIMIT:
-        return f"Not graded: the whole run's limit of {timeout:g} s was reached first"
-    return "Not graded: grading stopped before this test ran"
 
 
 def _run(cmd: list[str], timeout: float | None, threads: int | None = None) -> tuple[str, Cause]:
@@ -246,7 +238,7 @@ def run_tests(
             raise KeyboardInterrupt
         raise GradingError(f"the tests could not be collected:\n{log[-3000:]}")
     finished = {r.nodeid for r in run.rows}
-    reason = unfinished_message(ending, timeout)
+    reason = limit_message(ending, limit=timeout or 0)
     for test in run.collected:
         if test.nodeid not in finished:
             run.rows.append(test.ended(Status.NOT_GRADED, reason, ending))

@@ -16,11 +16,36 @@ __all__ = [
     "GradingTimeUsedUp",
     "ImportTimeLimit",
     "LimitExceeded",
+    "MESSAGES",
     "StaleObject",
     "SubmissionError",
     "WorkerCrashed",
     "error_from",
+    "limit_message",
 ]
+
+# What a student reads when a limit ends a test, by cause: the one place these words are written
+# (a kit test rewords them all and checks that no status or cause changes).
+MESSAGES: dict[Cause, str] = {
+    Cause.TIME_LIMIT: "the wall-clock limit of {limit:g} s was exceeded",
+    Cause.IMPORT_LIMIT: (
+        "importing {file} did not finish within {limit:g} s: is a training run or a loop left "
+        "at module level?"
+    ),
+    Cause.BUDGET: "the submission used up its grading time of {limit:g} s",
+    Cause.NOT_RUN: "Not run: the submission used up its grading time of {limit:g} s",
+    Cause.MEMORY: "the memory limit of {limit} MiB was exceeded",
+    Cause.PROCESSES: "the limit of {limit} processes and threads was reached",
+    Cause.FILE_SIZE: "the file-size limit of {limit} MiB (printed output included) was exceeded",
+    Cause.RUN_LIMIT: "Not graded: the whole run's limit of {limit:g} s was reached first",
+    Cause.INTERRUPTED: "Not graded: grading was interrupted before this test ran",
+    Cause.RUN_ENDED: "Not graded: grading stopped before this test ran",
+}
+
+
+def limit_message(cause: Cause, **values: Any) -> str:
+    """The words of ``MESSAGES[cause]`` with ``values`` (``limit``, ``file``) filled in."""
+    return MESSAGES[cause].format(**values)
 
 
 class SubmissionError(Exception):
@@ -68,7 +93,7 @@ class GradingTimeUsedUp(LimitExceeded):
     """The submission's grading-time budget ran out during a request."""
 
     def __init__(self, budget: float) -> None:
-        super().__init__(f"the submission used up its grading time of {budget:g} s", Cause.BUDGET)
+        super().__init__(limit_message(Cause.BUDGET, limit=budget), Cause.BUDGET)
 
 
 class WorkerCrashed(SubmissionError):
@@ -84,7 +109,7 @@ class BudgetExhausted(Exception):
     cause = Cause.NOT_RUN
 
     def __init__(self, budget: float) -> None:
-        super().__init__(f"Not run: the submission used up its grading time of {budget:g} s")
+        super().__init__(limit_message(Cause.NOT_RUN, limit=budget))
 
 
 # Limits that the worker itself sees fire (an error it reports, not its end), by cause.

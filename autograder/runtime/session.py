@@ -40,6 +40,7 @@ from autograder.runtime.errors import (
     SubmissionError,
     WorkerCrashed,
     error_from,
+    limit_message,
 )
 from autograder.runtime.forbidden import Use
 from autograder.runtime.remote import RemoteObject
@@ -55,7 +56,6 @@ __all__ = [
     "current_session",
     "set_session",
     "slow_import_message",
-    "wall_clock_message",
 ]
 
 
@@ -85,18 +85,10 @@ class ImportFailure:
         return self.module.rsplit(".", 1)[-1] + ".py"
 
 
-def wall_clock_message(limit: float) -> str:
-    """What a student reads when a test outlasted its wall-clock limit of ``limit`` seconds."""
-    return f"the wall-clock limit of {limit:g} s was exceeded"
-
-
 def slow_import_message(module: str, limit: float) -> str:
     """What a student reads when importing ``module`` outlasted ``limit`` seconds."""
     file = module.rsplit(".", 1)[-1] + ".py"
-    return (
-        f"importing {file} did not finish within {limit:g} s: is a training run or a loop left "
-        "at module level?"
-    )
+    return limit_message(Cause.IMPORT_LIMIT, file=file, limit=limit)
 
 
 class Session:
@@ -183,7 +175,13 @@ class Session:
         error = error_from(reply.get("error") or {})
         if isinstance(error, LimitExceeded):
             self.restart()
+            raise self._worded(error)
         raise error
+
+    def _worded(self, error: LimitExceeded) -> LimitExceeded:
+        """A limit the submission's process reported, in the grader's words where it knows the
+        limit's value."""
+        return error
 
     def _wrap(self, ref: Ref) -> Any:
         return RemoteObject(self, self.generation, ref)
@@ -341,6 +339,15 @@ class WorkerSession(Session):
         if self.proc is None and self._spare is None:
             self._spare = self._spawn()
 
+    def _worded(self, error: LimitExceeded) -> LimitExceeded:
+        limits = self.sandbox_config.limits if self.sandbox_config else None
+        if limits is None:
+            return error
+        value = {Cause.FILE_SIZE: limits.file_mb, Cause.PROCESSES: limits.processes}
+        if error.cause not in value:
+            return error
+        return LimitExceeded(limit_message(error.cause, limit=value[error.cause]), error.cause)
+
     def forbidden_uses(self) -> list[Use]:
         if self.proc is None:  # no process: nothing ran since the last restart
             return []
@@ -382,7 +389,7 @@ class WorkerSession(Session):
                 )
             )
         elif self.deadline is not None:
-            message = wall_clock_message(self.time_limit or 0)
+            message = limit_message(Cause.TIME_LIMIT, limit=self.time_limit or 0)
             found.append((self.deadline, lambda: LimitExceeded(message, Cause.TIME_LIMIT)))
         if self.budget_end is not None:
             found.append((self.budget_end, lambda: GradingTimeUsedUp(self.budget or 0)))
@@ -510,20 +517,16 @@ class WorkerSession(Session):
             code = self._stop()
             if out_of_memory:
                 limit = self.sandbox_config.limits.memory_mb
-                raise LimitExceeded(
-                    f"the memory limit of {limit} MiB was exceeded", Cause.MEMORY
-                ) from None
+                message = limit_message(Cause.MEMORY, limit=limit)
+                raise LimitExceeded(message, Cause.MEMORY) from None
             if no_process:
                 limit = self.sandbox_config.limits.processes
-                raise LimitExceeded(
-                    f"the limit of {limit} processes and threads was reached (exit status {code})",
-                    Cause.PROCESSES,
-                ) from None
+                message = limit_message(Cause.PROCESSES, limit=limit)
+                raise LimitExceeded(f"{message} (exit status {code})", Cause.PROCESSES) from None
             if code == 128 + signal.SIGXFSZ or code == -signal.SIGXFSZ:
                 limit = self.sandbox_config.limits.file_mb if self.sandbox_config else 0
                 raise LimitExceeded(
-                    f"the file-size limit of {limit} MiB (printed output included) was exceeded",
-                    Cause.FILE_SIZE,
+                    limit_message(Cause.FILE_SIZE, limit=limit), Cause.FILE_SIZE
                 ) from None
             raise WorkerCrashed(f"the submission's process ended (exit status {code})") from None
         except ChannelError as exc:
