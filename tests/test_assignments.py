@@ -19,6 +19,7 @@ from autograder.assignment.patches import apply_patch, load_patches
 from autograder.assignment.paths import assignment_names
 from autograder.assignment.tasks import load_tasks
 from autograder.grading import grade
+from autograder.grading.records import TestResult
 from autograder.grading.requirements import collect_tests
 from autograder.grading.results import task_scores
 from autograder.integrations.nbgrader_course import release_course
@@ -56,7 +57,7 @@ def test_reference_scores_full_marks(name: str, graded_reference):
 
 
 @functools.cache
-def collected(name: str) -> tuple[dict, ...]:
+def collected(name: str) -> tuple[TestResult, ...]:
     """The graded tests of ``name`` as collected (once per session; 5 to 8 s each)."""
     return tuple(collect_tests(KIT, name))
 
@@ -73,7 +74,7 @@ def test_the_whole_kit_releases_through_nbgrader_on_this_cpu_machine(graded_refe
     pytest.importorskip("nbgrader")
     references = {name: graded_reference(name) for name in NAMES}
     with ThreadPoolExecutor(max_workers=2) as pool:  # each collection is a process of its own
-        declared = {n for tests in pool.map(collected, NAMES) for t in tests for n in t["needs"]}
+        declared = {n for tests in pool.map(collected, NAMES) for t in tests for n in t.needs}
     lacking = set(unmet(sorted(declared)))
     assert lacking <= set(CANNOT_BE_HAD), f"this machine lacks {lacking - set(CANNOT_BE_HAD)}"
     short = sorted(n for n, r in references.items() if r["score"] < r["max_score"])
@@ -100,7 +101,7 @@ def test_no_graded_test_needs_a_gpu(name: str):
     """A CPU grader can give full marks: no graded test carries a ``gpu`` marker or
     ``requires("gpu")`` (one collection, no submission code runs). Tests that use a GPU where
     there is one (the capstone's learning tests) train on the CPU otherwise."""
-    needing = [t["nodeid"] for t in collected(name) if "gpu" in t["needs"]]
+    needing = [t.nodeid for t in collected(name) if "gpu" in t.needs]
     assert needing == []
 
 

@@ -1,8 +1,9 @@
 """Grading one submission and checking a student's copy.
 
-``intake`` (editable files from a folder or zip), ``run`` (the pytest run), ``status`` and
-``results`` (typed statuses, Gradescope's results.json, tables by task), ``grade`` (one
-submission), ``check`` (a student's public check), ``feedback`` (a test's failure in words).
+``plugin`` (the pytest hooks that grade), ``intake`` (editable files from a folder or zip),
+``run`` (the pytest run), ``status``, ``records`` (one ``TestResult`` per test) and ``results``
+(Gradescope's results.json, tables by task), ``grade`` (one submission), ``check`` (a student's
+public check), ``feedback`` (a test's failure in words, and its cause).
 """
 
 from autograder.grading.errors import GradingError, GradingInterrupted
