@@ -85,7 +85,7 @@ def own_fixture_kit(tmp_path: Path, fixture_kit: Path) -> Path:
 def kit_lacking_sst(own_fixture_kit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private fixture kit whose hidden 3-point test of task 1.2
     (``test_scaler_counts_every_call``) needs the SST data set, on a machine without it."""
-    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_hidden_ops.py"
     text = hidden.read_text()
     assert '@graded("1.2", points=3)' in text
     text = text.replace('@graded("1.2", points=3)', '@requires("sst")\n@graded("1.2", points=3)')

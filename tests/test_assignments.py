@@ -27,6 +27,7 @@ from autograder.release.errors import ReleaseError
 from autograder.runtime.requirements import REQUIREMENTS, unmet
 
 KIT = Path(__file__).resolve().parent.parent
+FIXTURE_SOLUTIONS = KIT / "tests" / "fixtures" / "kit" / "solutions"
 NAMES = assignment_names(KIT / "solutions")
 PATCHES = [
     pytest.param(name, patch, id=f"{name}-{patch.kind}-{patch.name}")
@@ -136,6 +137,12 @@ def test_every_task_has_public_and_hidden_tests_and_mutants(name: str):
         assert f'graded("{task.id}"' in public + hidden, task.id
     assert len(mutants) >= min(5, len(assignment.tasks))
     assert hidden, "hidden tests exist"
+    # one naming rule, so a hidden test is known by its name wherever it is seen (the fixture too)
+    for solutions in (KIT / "solutions", FIXTURE_SOLUTIONS):
+        for path in solutions.glob("*/tests/hidden/*.py"):
+            assert path.name.startswith("test_hidden_") or path.name == "__init__.py", path
+        for path in solutions.glob("*/tests/test_*.py"):
+            assert not path.name.startswith("test_hidden"), f"a hidden test outside hidden/: {path}"
 
 
 @pytest.mark.parametrize("name, patch", PATCHES)

@@ -142,7 +142,7 @@ def test_changed_tests_regrade_everyone(own_fixture_kit: Path, klass: Path, by_p
     for student in ("reference", "skeleton"):
         shutil.copytree(klass / student, subs / student)
         shutil.copytree(by_pool / student, out / student)
-    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_hidden_ops.py"
     hidden.write_text(hidden.read_text() + "\n# a comment changes the tests' fingerprint\n")
     results = grade_class(own_fixture_kit, "fx_ops", subs, out, progress=False)
     assert [(r.student, r.cached) for r in results] == [("reference", False), ("skeleton", False)]

@@ -68,7 +68,7 @@ def test_facts_a_test_records_reach_its_row_of_results(own_fixture_kit, tmp_path
     _edit_public_test(own_fixture_kit, " graded,", " graded, record,")
     first = "    s = scaler.Scaler(2.5)\n"
     _edit_public_test(own_fixture_kit, first, '    record(device="cpu")\n' + first)
-    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_hidden_ops.py"
     text = hidden.read_text().replace(" graded,", " graded, record,")
     text = text.replace(
         "    a = np.full((2, 3), 1e300)\n",

@@ -61,7 +61,7 @@ def test_the_zip_holds_the_scripts_the_wheel_the_release_and_the_hidden_tests(ex
     for script in ("setup.sh", "run_autograder"):
         assert infos[script].external_attr >> 16 == 0o755
     assert WHEEL_NAME in infos and f"kit/assignments/{HW}/ops.py" in infos
-    assert f"kit/solutions/{HW}/tests/hidden/test_ops_hidden.py" in infos
+    assert f"kit/solutions/{HW}/tests/hidden/test_hidden_ops.py" in infos
     assert not any("mutants" in name or "variants" in name for name in infos)
     assert f'pip install "$SOURCE/{WHEEL_NAME}"' in setup  # the fixture needs no extra
     subprocess.run(["bash", "-n", "-c", setup], check=True)

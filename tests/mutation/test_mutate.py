@@ -89,7 +89,7 @@ def test_mutate_kills_every_mutant_of_the_fixture_and_reports_it(own_fixture_kit
 
 def test_a_weakened_test_lets_a_mutant_survive(own_fixture_kit: Path):
     tests = own_fixture_kit / "solutions" / "fx_ops" / "tests"
-    for path in (tests / "test_ops.py", tests / "hidden" / "test_ops_hidden.py"):
+    for path in (tests / "test_ops.py", tests / "hidden" / "test_hidden_ops.py"):
         text = path.read_text()
         weakened = "\n".join(line for line in text.splitlines() if "s.calls ==" not in line)
         assert weakened != text

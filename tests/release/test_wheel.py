@@ -39,7 +39,7 @@ def test_the_wheel_holds_the_engine_and_nothing_of_the_solutions(wheel: Path):
 
 
 def test_the_wheels_leak_check_finds_a_hidden_test_line(fixture_kit: Path, tmp_path: Path):
-    hidden = fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_ops_hidden.py"
+    hidden = fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_hidden_ops.py"
     line = next(x for x in hidden.read_text().splitlines() if "1e300" in x)
     bad = tmp_path / WHEEL_NAME
     with zipfile.ZipFile(bad, "w") as archive:
