@@ -167,3 +167,25 @@ def test_the_checks_see_a_cycle_and_an_upward_import(tmp_path: Path):
     finally:
         GRAPH["autograder.data.idx"].remove("autograder.cli")
         GRAPH["autograder.cli"].remove("autograder.data.idx")
+
+
+def _readme_layers() -> list[str]:
+    """The ``where`` column of README's engine table, one cell a layer, lowest first."""
+    text = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    table = text.split("The engine's layout", 1)[1].split("\n\n| layer |", 1)[1].split("\n\n")[0]
+    rows = [line.split("|") for line in table.splitlines() if line.startswith("| ")]
+    return [cells[2] for cells in rows if cells[1].strip().isdigit()]
+
+
+def test_the_readmes_engine_table_names_each_layer_as_the_layout_rule_does():
+    """README's table and LAYERS agree: same number of layers, and each layer's cell names every
+    subpackage or module placed in it (``autograder.topics.*.probe`` as ``topics/*/probe``)."""
+    cells = _readme_layers()
+    assert len(cells) == len(LAYERS)
+    for level, (cell, prefixes) in enumerate(zip(cells, LAYERS, strict=True)):
+        for prefix in prefixes:
+            if prefix == "autograder.topics":  # the folder's own __init__, named with its parts
+                continue
+            where = prefix.removeprefix("autograder.").replace(".", "/")
+            named = {where, where + "/", where + ".py"}
+            assert any(f"`{n}" in cell for n in named), f"layer {level}: README omits {where}"
