@@ -15,7 +15,9 @@ these callbacks:
 
 When it returns, the model holds the checkpoint's weights (those of its best epoch on the
 validation split), and the result is Keras's history: ``{"loss": [...], "accuracy": [...],
-"val_loss": [...], "val_accuracy": [...]}``, one value per epoch run.
+"val_loss": [...], "val_accuracy": [...]}``, one value per epoch run. With ``epochs=0`` no epoch
+runs and no checkpoint is saved: the history is empty and the model keeps its weights (a file
+an earlier run left at ``checkpoint`` is not loaded).
 
 ``layer_outputs`` runs the model's layers one after the other in inference mode and returns
 each one's output, keyed by the layer's name, for the notebook's feature-map plots.

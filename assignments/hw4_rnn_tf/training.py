@@ -4,7 +4,8 @@
 weights of the epoch with the best dev accuracy (the first such epoch); it stops early after
 ``patience`` epochs without a better dev accuracy. With ``log_dir`` it writes TensorBoard
 scalars every epoch: ``loss`` and ``accuracy`` under ``<log_dir>/train``, ``accuracy`` under
-``<log_dir>/dev``.
+``<log_dir>/dev``. With ``epochs=0`` no epoch runs: the history's lists are empty, its
+``best_epoch`` is None and the model keeps its weights.
 """
 
 from __future__ import annotations
@@ -38,21 +39,23 @@ def train(
         model: a ``SentenceClassifier`` (its ``trainable_variables`` are trained).
         train_data: ``(ids, mask, labels)``: int (N, T), bool (N, T), int (N,).
         dev_data: the same for the dev split.
-        epochs: the most epochs.
+        epochs: the most epochs (0: train nothing, the model unchanged).
         batch_size: examples per Adam step; the last batch of an epoch may be smaller.
         learning_rate: Adam's learning rate (other settings Keras's defaults).
         patience: stop after this many epochs in a row without a better dev accuracy.
         log_dir: TensorBoard folder, or None for no logs.
-        seed: seeds the shuffling, ``np.random.default_rng(seed).permutation(N)`` each epoch.
+        seed: seeds the shuffling: one generator ``rng = np.random.default_rng(seed)`` per
+            call, and each epoch's order is a new ``rng.permutation(N)`` from it.
 
     Returns:
         ``{"loss": [...], "train_accuracy": [...], "dev_accuracy": [...], "best_epoch": k}``: one
         entry per epoch run (loss: the mean of the epoch's batch losses, softmax cross-entropy
-        averaged over each batch), and the index (from 0) of the epoch whose weights were kept.
+        averaged over each batch), and the index (from 0) of the epoch whose weights were kept
+        (None when no epoch ran).
     """
     ids, mask, labels = (np.asarray(a) for a in train_data)
     dev_ids, dev_mask, dev_labels = (np.asarray(a) for a in dev_data)
-    history = {"loss": [], "train_accuracy": [], "dev_accuracy": [], "best_epoch": 0}
+    history = {"loss": [], "train_accuracy": [], "dev_accuracy": [], "best_epoch": None}
     # Adam, shuffled mini-batches, a GradientTape; per epoch: accuracies, TensorBoard, patience.
     # TODO(4.6): the training loop of the module docstring; restore the best epoch's weights.
     raise NotImplementedError("4.6: the training loop of the module docstring; restore the best epoch's weights.")

@@ -28,7 +28,7 @@ def _accuracy(logits, y):
     return float(np.mean(np.argmax(logits, axis=1) == y))
 
 
-@graded("3.5", points=4)
+@graded("3.5", points=3)
 def test_train_returns_the_history_and_stops_early():
     seed_everything(3050)
     model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 0, False)
@@ -46,6 +46,30 @@ def test_train_returns_the_history_and_stops_early():
         epochs == 3,
         f"train(..., patience=2) with nothing to learn ran {epochs} epochs; early stopping on "
         "val_accuracy should stop it after 3 (the first, then 2 without improvement)",
+    )
+
+
+@graded("3.5", points=1)
+def test_zero_epochs_train_nothing_and_load_no_checkpoint():
+    """``epochs=0`` (the handout): no epoch runs, so no checkpoint is saved; the file an earlier
+    run left at ``checkpoint`` (another model's weights) must not be loaded."""
+    seed_everything(3055)
+    model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 6, False)
+    probe("keras_tools.kit_cnn", (8, 8, 1), 10, 7, False).save_weights("old.weights.h5")
+    small = _small_digits(n_train=32, n_val=32)
+    before = model(small["x_val"], training=False)
+    history = training.train(model, small, epochs=0, checkpoint="old.weights.h5")
+    check(
+        all(len(values) == 0 for values in dict(history).values()),
+        f"train(..., epochs=0) returned {history!r}; no epoch runs, so the history is empty",
+    )
+    assert_close(
+        model(small["x_val"], training=False),
+        before,
+        rtol=0,
+        atol=0,
+        name="logits after train(..., epochs=0) vs before (the model keeps its weights; no "
+        "checkpoint was saved by this call, so none is loaded)",
     )
 
 

@@ -16,6 +16,7 @@ dev accuracy after the first epoch is 0.55-0.75, after the second 0.986-1.0.
 import numpy as np
 
 from autograder.authoring import assert_close, check, graded, probe, seed_everything, submission
+from autograder.data import Vocabulary
 from autograder.topics.recurrent.data import load_sentiment_corpus
 from autograder.topics.recurrent.oracle import TEST_CELL_SOURCE, check_sentence_learning
 
@@ -82,7 +83,7 @@ def test_history_tensorboard_and_best_weights():
     )
 
 
-@graded("4.6", points=4)
+@graded("4.6", points=3)
 def test_early_stopping_when_nothing_improves():
     seed_everything(481)
     run = probe(
@@ -104,6 +105,36 @@ def test_early_stopping_when_nothing_improves():
         f"{ran} epochs of 8, expected 3 (the first, then 2 without improvement)",
     )
     check(history["best_epoch"] == 0, f"best_epoch {history['best_epoch']}, expected 0")
+
+
+@graded("4.6", points=1)
+def test_zero_epochs_train_nothing_and_keep_the_weights():
+    """``epochs=0`` (the handout): no epoch runs, nothing is restored (no epoch's weights were
+    saved), the history's lists are empty and ``best_epoch`` is None."""
+    seed_everything(483)
+    data = load_sentiment_corpus(**SMALL)
+    vocab = Vocabulary.build(data.train.sentences)
+    splits = [(*vocab.encode(s.sentences, 16), s.labels) for s in (data.train, data.dev)]
+    model = classifier.SentenceClassifier(len(vocab), kit_cell(483), seed=3)
+    before = np.asarray(model(splits[1][0], splits[1][1]))
+    history = training.train(model, splits[0], splits[1], epochs=0, seed=3)
+    for key in ("loss", "train_accuracy", "dev_accuracy"):
+        check(
+            len(history[key]) == 0,
+            f"train(..., epochs=0) returned {len(history[key])} entries in history[{key!r}]; "
+            "no epoch runs, so it is empty",
+        )
+    check(
+        history["best_epoch"] is None,
+        f"train(..., epochs=0) returned best_epoch {history['best_epoch']!r}; no epoch ran: None",
+    )
+    assert_close(
+        model(splits[1][0], splits[1][1]),
+        before,
+        atol=0,
+        rtol=0,
+        name="logits after train(..., epochs=0) vs before (the model keeps its weights)",
+    )
 
 
 @graded("4.6", points=7)
