@@ -10,7 +10,20 @@ rewrites only that node's text in the source, so its diff is one line or a few. 
 - ``delete``: a statement replaced by ``pass``;
 - ``swap_args``: two neighbouring positional arguments of a call exchanged;
 - ``drop_minus``: a unary minus dropped;
-- ``drop_T``: a ``.T`` dropped.
+- ``drop_T``: a ``.T`` dropped;
+- ``drop_kwarg``: one keyword argument of a call dropped (``keepdims=True``, ``dtype=...``,
+  ``pad=1``, ``rng=rng``: the callee's default takes its place);
+- ``kwarg_value``: a keyword's string value changed to its counterpart (``mode="max"`` to
+  ``"min"``, ``padding="same"`` to ``"valid"``, ``reduction="mean"`` to ``"sum"``, ...);
+- ``drop_conversion``: a conversion dropped, its argument kept (``float(x)``, ``int(x)``,
+  ``np.asarray(x, ...)``, ``tf.cast(x, ...)``, ``torch.as_tensor(x)``, ``x.astype(...)``,
+  ``x.numpy()``, ``x.item()``, ``x.float()``, ... become ``x``);
+- ``flip_flag``: a mode flag flipped: a keyword whose value is ``True``/``False`` negated, and
+  a mode keyword (``training=``, ``is_training=``, ``deterministic=``, ...) with any value
+  becomes ``not <value>``;
+- ``mode_call``: a model's mode call changed: ``m.train()`` and ``m.eval()`` exchanged, and
+  the call deleted (a statement ``m.eval()`` becomes ``pass``; inside an expression,
+  ``m.eval()`` becomes ``m``).
 
 A mutant's id, ``<file>:<line>:<operator>:<index>`` (index counts that operator's mutants on the
 line from the left), stays the same as long as the region's line does not move.
@@ -55,6 +68,64 @@ _COMPARE = {
     ast.IsNot: (ast.Is,),
 }
 _AXIS = {0: 1, 1: 0, -1: 0, None: 0}
+# keyword string values and their counterparts (kwarg_value)
+_KWARG_STRINGS = {
+    "max": "min",
+    "min": "max",
+    "mean": "sum",
+    "sum": "mean",
+    "same": "valid",
+    "valid": "same",
+    "auto": "max",
+    "sum_over_batch_size": "sum",
+    "none": "mean",
+}
+# keywords that switch a model between training and inference (flip_flag)
+_MODE_KEYWORDS = {"training", "train", "is_training", "deterministic", "inference", "train_mode"}
+# calls whose result is their first argument converted (drop_conversion); written as in the
+# source, with the usual module aliases
+_CONVERSIONS = {
+    "float",
+    "int",
+    "bool",
+    *(
+        f"{module}.{name}"
+        for module in ("np", "numpy")
+        for name in (
+            "asarray",
+            "asanyarray",
+            "ascontiguousarray",
+            "array",
+            "float32",
+            "float64",
+            "int32",
+            "int64",
+        )
+    ),
+    "tf.cast",
+    "tf.convert_to_tensor",
+    "tf.constant",
+    "tf.identity",
+    "torch.as_tensor",
+    "torch.tensor",
+    "torch.from_numpy",
+}
+# methods whose result is their receiver converted (drop_conversion)
+_CONVERSION_METHODS = {
+    "astype",
+    "numpy",
+    "item",
+    "tolist",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "bool",
+    "type",
+}
+_MODULES = {"np", "numpy", "tf", "torch", "math", "jnp", "keras"}  # not a method's receiver
+_MODE_METHODS = {"train": "eval", "eval": "train"}
 # statements a mutant may delete (compound statements keep their bodies: a body's own
 # statements are deleted one by one)
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return, ast.If)
@@ -181,6 +252,96 @@ def _drop_t(node: ast.AST) -> Iterator[ast.AST]:
         yield copy.deepcopy(node.value)
 
 
+def _drop_kwarg(node: ast.AST) -> Iterator[ast.AST]:
+    if isinstance(node, ast.Call):
+        for i, kw in enumerate(node.keywords):
+            if kw.arg is not None:  # not **kwargs
+                new = copy.deepcopy(node)
+                del new.keywords[i]
+                yield new
+
+
+def _kwarg_value(node: ast.AST) -> Iterator[ast.AST]:
+    if isinstance(node, ast.Call):
+        for i, kw in enumerate(node.keywords):
+            value = kw.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                other = _KWARG_STRINGS.get(value.value)
+                if other is not None:
+                    new = copy.deepcopy(node)
+                    new.keywords[i].value = ast.Constant(other)
+                    yield new
+
+
+def _is_conversion(node: ast.AST) -> bool:
+    """A call that converts its first argument (or its receiver) and returns it."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _CONVERSION_METHODS:
+        receiver = func.value
+        if not isinstance(receiver, ast.Constant) and not (
+            isinstance(receiver, ast.Name) and receiver.id in _MODULES
+        ):
+            return func.attr != "type" or len(node.args) == 1  # torch's x.type(dtype)
+    if ast.unparse(func) in _CONVERSIONS and node.args:
+        return not isinstance(node.args[0], (ast.Constant, ast.List, ast.Tuple, ast.Starred))
+    return False
+
+
+def _drop_conversion(node: ast.AST) -> Iterator[ast.AST]:
+    if not _is_conversion(node):
+        return
+    if ast.unparse(node.func) in _CONVERSIONS:
+        yield copy.deepcopy(node.args[0])
+    else:
+        yield copy.deepcopy(node.func.value)
+
+
+def _flip_flag(node: ast.AST) -> Iterator[ast.AST]:
+    if not isinstance(node, ast.Call):
+        return
+    for i, kw in enumerate(node.keywords):
+        value = kw.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            new = copy.deepcopy(node)
+            new.keywords[i].value = ast.Constant(not value.value)
+            yield new
+        elif kw.arg in _MODE_KEYWORDS and not isinstance(value, ast.Constant):
+            new = copy.deepcopy(node)
+            if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+                new.keywords[i].value = copy.deepcopy(value.operand)
+            else:
+                new.keywords[i].value = ast.UnaryOp(ast.Not(), copy.deepcopy(value))
+            yield new
+
+
+def _is_mode_call(node: ast.AST) -> bool:
+    """``m.train()``, ``m.eval()`` or ``m.train(flag)``: a model's mode call."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _MODE_METHODS
+        and len(node.args) <= 1
+        and not node.keywords
+        and (node.func.attr == "train" or not node.args)
+    )
+
+
+def _mode_call(node: ast.AST) -> Iterator[ast.AST]:
+    if not _is_mode_call(node):
+        return
+    new = copy.deepcopy(node)
+    new.func.attr = _MODE_METHODS[node.func.attr]
+    new.args = []
+    yield new
+    if node.args:  # m.train(flag): the flag negated
+        new = copy.deepcopy(node)
+        new.args[0] = ast.UnaryOp(ast.Not(), copy.deepcopy(node.args[0]))
+        yield new
+    yield copy.deepcopy(node.func.value)  # the call deleted (a statement: see make_mutants)
+
+
 _EXPRESSION_OPERATORS = (
     ("binop", _binop),
     ("compare", _compare),
@@ -189,6 +350,11 @@ _EXPRESSION_OPERATORS = (
     ("swap_args", _swap_args),
     ("drop_minus", _drop_minus),
     ("drop_T", _drop_t),
+    ("drop_kwarg", _drop_kwarg),
+    ("kwarg_value", _kwarg_value),
+    ("drop_conversion", _drop_conversion),
+    ("flip_flag", _flip_flag),
+    ("mode_call", _mode_call),
 )
 _ATOMS = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call, ast.Tuple, ast.List)
 
@@ -261,8 +427,15 @@ def make_mutants(text: str, file: str) -> list[Mutant]:
         if region is None:
             continue
         if isinstance(node, _SIMPLE):
+            mode = isinstance(node, ast.Expr) and _is_mode_call(node.value)
             found.append(
-                (node.lineno, node.col_offset, "delete", region.task, _replace(lines, node, "pass"))
+                (
+                    node.lineno,
+                    node.col_offset,
+                    "mode_call" if mode else "delete",
+                    region.task,
+                    _replace(lines, node, "pass"),
+                )
             )
         if not isinstance(node, ast.expr) and not isinstance(node, ast.AugAssign):
             continue
@@ -283,6 +456,9 @@ def make_mutants(text: str, file: str) -> list[Mutant]:
                     )
                 continue
             for new in operator(node):
+                if name == "mode_call" and isinstance(parents.get(id(node)), ast.Expr):
+                    if not isinstance(new, ast.Call):
+                        continue  # a mode call's statement: deleted above, as "pass"
                 source = ast.unparse(new)
                 if _needs_parentheses(node, new, lines, parents):
                     source = f"({source})"
