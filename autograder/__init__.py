@@ -3,7 +3,8 @@
 Students install this package too, so it never contains solution code. Subpackages, lowest layer
 first (a module imports only from its own layer and those below; ``tests/test_layout.py``):
 
-- ``assignment``: tasks.toml, where an assignment's folders are, mutant and variant patches;
+- ``assignment``: tasks.toml, where an assignment's folders are (a command resolves its
+  assignment once into a ``ResolvedAssignment`` and passes it down), mutant and variant patches;
   ``data``: the generic data loaders;
 - ``runtime``: the channel, sessions and proxies, the worker, its sandbox and view, probes;
 - ``authoring``: what assignment tests import (marks, checks, gradients, seeding, shared

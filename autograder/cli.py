@@ -1,4 +1,8 @@
-"""The ``autograder`` command: thin click commands forwarding to the kit's functions."""
+"""The ``autograder`` command: thin click commands forwarding to the kit's functions.
+
+A command about one assignment of the kit resolves it once, here (``_resolve``), and passes the
+``ResolvedAssignment`` to every function it calls.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ import click
 
 from autograder.assignment.paths import (
     AssignmentError,
-    assignment_paths,
+    ResolvedAssignment,
     find_assignment,
     find_kit,
+    resolve_assignment,
 )
 from autograder.assignment.tasks import TasksError
 from autograder.classroom.backends import DaskBackend, LocalBackend
@@ -26,7 +31,7 @@ from autograder.classroom.similarity import SimilarityError, similarity
 from autograder.grading.check import check_folder
 from autograder.grading.datasets import fetch_data, list_data
 from autograder.grading.errors import GradingError, GradingInterrupted
-from autograder.grading.grade import grade
+from autograder.grading.grade import grade_submission
 from autograder.grading.pack import pack
 from autograder.integrations.gradescope import GradescopeError, export_gradescope
 from autograder.integrations.nbgrader_course import NbgraderError, release_course
@@ -59,6 +64,15 @@ _ALLOW_MISSING = click.option(
 def _fail(message: str) -> None:
     click.echo(f"autograder: {message}", err=True)
     sys.exit(2)
+
+
+def _resolve(kit: Path | None, name: str) -> ResolvedAssignment:
+    """The command's assignment in ``kit`` (found when None), resolved once for all it calls."""
+    try:
+        return resolve_assignment(kit or find_kit(), name)
+    except AssignmentError as exc:
+        _fail(str(exc))
+        raise AssertionError from None  # unreachable
 
 
 def _student_copy(name: str, path: Path | None) -> Path:
@@ -218,10 +232,10 @@ def grade_cmd(
 ) -> None:
     """Grade one SUBMISSION (a folder or zip) of assignment NAME into Gradescope's results.json."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # results are written either way
+    resolved = _resolve(kit, name)
     try:
-        results = grade(
-            kit or find_kit(),
-            name,
+        results = grade_submission(
+            resolved,
             submission,
             out,
             public_only=public_only,
@@ -297,13 +311,12 @@ def grade_class_cmd(
     tests are unchanged since their results were written are not graded again, so rerunning
     after an interrupt finishes the class.
     """
-    kit = kit or find_kit()
+    resolved = _resolve(kit, name)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stops as Ctrl-C does
     backend = DaskBackend(dask_address, jobs) if dask_address else LocalBackend(jobs)
     try:
         results = grade_class(
-            kit,
-            name,
+            resolved,
             submissions,
             out,
             jobs=jobs,
@@ -320,7 +333,7 @@ def grade_class_cmd(
         sys.exit(130)
     except (GradingError, TasksError) as exc:
         _fail(str(exc))
-    for line in score_table(kit, name, results):
+    for line in score_table(resolved, results):
         click.echo(line)
     click.echo(f"gradebook: {out / 'gradebook.csv'}")
 
@@ -369,11 +382,10 @@ def similarity_cmd(
     students' code is read from --submissions. Only the editable files are compared, and the
     released stubs never count.
     """
-    kit = kit or find_kit()
+    resolved = _resolve(kit, name)
     try:
         result = similarity(
-            kit,
-            name,
+            resolved,
             source,
             submissions=submissions,
             out=out,
@@ -381,7 +393,7 @@ def similarity_cmd(
             noise=min_match,
             guarantee=min_match,
         )
-    except (SimilarityError, AssignmentError) as exc:
+    except SimilarityError as exc:
         _fail(str(exc))
     for note in result.notes:
         click.echo(f"left out: {note}")
@@ -411,12 +423,11 @@ def nbgrader_grade_cmd(
     kit: Path | None,
 ) -> None:
     """Grade COURSE/submitted/*/NAME with the kit; write the scores into nbgrader's gradebook."""
-    kit = kit or find_kit()
+    resolved = _resolve(kit, name)
     try:
         results, changes = nbgrader_grade(
-            kit,
+            resolved,
             course,
-            name,
             students=students,
             jobs=jobs,
             allow_missing=allow_missing,
@@ -424,7 +435,7 @@ def nbgrader_grade_cmd(
         )
     except GradingError as exc:
         _fail(str(exc))
-    for line in score_table(kit, name, results):
+    for line in score_table(resolved, results):
         click.echo(line)
     for change in changes:
         if change.differs:
@@ -448,8 +459,9 @@ def export_gradescope_cmd(name: str, out: Path | None, kit: Path | None) -> None
     """Write Gradescope's autograder zip for assignment NAME (setup.sh, run_autograder, the kit's
     wheel, the release and its hidden tests; no reference code)."""
     out = out or Path.cwd() / f"{name}-gradescope.zip"
+    resolved = _resolve(kit, name)
     try:
-        export_gradescope(kit or find_kit(), name, out)
+        export_gradescope(resolved, out)
     except (GradescopeError, TasksError) as exc:
         _fail(str(exc))
     click.echo(f"wrote {out}: upload it as the assignment's autograder on Gradescope")
@@ -542,23 +554,22 @@ def demo_cmd(name: str, out: Path, jobs: int, kit: Path | None) -> None:
     start = time.monotonic()
     try:
         release(kit, [name])
-        assignment_paths(kit, name)
-    except (ReleaseError, TasksError, AssignmentError) as exc:
+    except (ReleaseError, TasksError) as exc:
         _fail(str(exc))
+    resolved = _resolve(kit, name)  # once released
     click.echo(f"released assignments/{name}")
     if out.exists():
         shutil.rmtree(out)
-    example_class(kit, name, out / "submissions")
+    example_class(resolved, out / "submissions")
     results = grade_class(
-        kit,
-        name,
+        resolved,
         out / "submissions",
         out / "graded",
         jobs=jobs,
         allow_missing=True,  # the example class shows what this machine can grade
         report=lambda line: click.echo(f"note: {line}"),
     )
-    for line in score_table(kit, name, results):
+    for line in score_table(resolved, results):
         click.echo(line)
     click.echo(f"results in {out / 'graded'}; {time.monotonic() - start:.0f} s")
 
@@ -574,21 +585,21 @@ def mutate_cmd(name: str, tasks: tuple[str, ...], jobs: int, kit: Path | None) -
     Writes solutions/NAME/mutation-report.md (with --task the partial report is only printed).
     Exits 1 when a non-equivalent mutant survives.
     """
-    kit = kit or find_kit()
+    resolved = _resolve(kit, name)
 
     def progress(outcome, done: int, total: int) -> None:
         verdict = "equivalent" if outcome.equivalent else "killed" if outcome.killed else "SURVIVED"
         click.echo(f"[{done}/{total}] {outcome.mutant.id} ({outcome.mutant.task}): {verdict}")
 
     try:
-        run = run_mutants(kit, name, tasks=tasks, jobs=jobs, progress=progress)
-    except (AssignmentError, TasksError, EquivalentError, MutationError) as exc:
+        run = run_mutants(resolved, tasks=tasks, jobs=jobs, progress=progress)
+    except (TasksError, EquivalentError, MutationError) as exc:
         _fail(str(exc))
     text = report_markdown(run)
     if tasks:
         click.echo(text)
     else:
-        out = kit / "solutions" / name / REPORT_FILE
+        out = resolved.kit / "solutions" / name / REPORT_FILE
         out.write_text(text, encoding="utf-8")
         click.echo(text.split("## Survivors")[0].rstrip())
         click.echo(f"written to {out}")

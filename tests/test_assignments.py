@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
-from autograder.assignment.paths import assignment_names
+from autograder.assignment.paths import assignment_names, resolve_assignment
 from autograder.assignment.tasks import load_tasks
 from autograder.grading import grade
 from autograder.grading.records import TestResult
@@ -60,7 +60,7 @@ def test_reference_scores_full_marks(name: str, graded_reference):
 @functools.cache
 def collected(name: str) -> tuple[TestResult, ...]:
     """The graded tests of ``name`` as collected (once per session; 5 to 8 s each)."""
-    return tuple(collect_tests(KIT, name))
+    return tuple(collect_tests(resolve_assignment(KIT, name)))
 
 
 # Data sets that CI's machine cannot have, and why; every other need must be met there.

@@ -2,6 +2,11 @@
 
 A kit holds ``solutions/<hw>/`` (instructors only) and ``assignments/<hw>/`` (the release); a
 student's copy is an assignment folder anywhere; an assignment folder is one with a tasks.toml.
+
+A command resolves its assignment once, at its entry (``resolve_assignment``: the folders and
+the release's tasks.toml, read once), and passes the ``ResolvedAssignment`` down: the lower
+layers (the requirements check, each grading, the fingerprint, the gradebook) take that value,
+never the name.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ from autograder.assignment.tasks import Assignment, TasksError, is_assignment, l
 
 __all__ = [
     "AssignmentError",
-    "KitPaths",
+    "ResolvedAssignment",
     "assignment_names",
     "assignment_of",
-    "assignment_paths",
     "find_assignment",
     "find_kit",
+    "resolve_assignment",
 ]
 
 
@@ -28,18 +33,27 @@ class AssignmentError(LookupError):
 
 
 @dataclass(frozen=True)
-class KitPaths:
-    """Where one assignment's pieces are.
+class ResolvedAssignment:
+    """One assignment of a kit, resolved once at a command's entry and passed down.
 
     Attributes:
+        kit: the kit's root.
+        name: the assignment's package name, e.g. ``hw1_mlp_numpy``.
         solution: ``solutions/<hw>`` (tests, hidden tests), or None on a student's machine.
         release: ``assignments/<hw>`` (the provided files a submission is laid over).
-        assignment: its tasks.
+        assignment: its tasks and limits, from the release's tasks.toml.
     """
 
+    kit: Path
+    name: str
     solution: Path | None
     release: Path
     assignment: Assignment
+
+    @property
+    def tests(self) -> Path:
+        """The tests grading runs: the solution's (hidden ones included), else the release's."""
+        return (self.solution or self.release) / "tests"
 
 
 def find_kit(start: Path | None = None) -> Path:
@@ -63,8 +77,9 @@ def assignment_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if is_assignment(p))
 
 
-def assignment_paths(kit: Path, name: str) -> KitPaths:
-    """Locate an assignment in a kit; a clear error names the assignments there are.
+def resolve_assignment(kit: Path, name: str) -> ResolvedAssignment:
+    """Locate an assignment in a kit and read its tasks; a clear error names the assignments
+    there are. A command calls it once, at its entry.
 
     Raises:
         AssignmentError: no such assignment, its release is missing, or its tasks.toml is bad.
@@ -82,7 +97,9 @@ def assignment_paths(kit: Path, name: str) -> KitPaths:
         assignment = load_tasks(release)
     except TasksError as exc:
         raise AssignmentError(str(exc)) from None
-    return KitPaths(solution if is_assignment(solution) else None, release, assignment)
+    return ResolvedAssignment(
+        kit, name, solution if is_assignment(solution) else None, release, assignment
+    )
 
 
 def find_assignment(name: str | None = None, start: str | Path | None = None) -> Path:

@@ -1,6 +1,7 @@
 """Where a class's gradings run: threads on this machine, or the workers of a Dask cluster.
 
-Both run ``grade_files`` on each submission's editable files (already read by the caller) and
+Both run ``grade_files`` on each submission's editable files (already read by the caller), with
+the assignment the command resolved (a Dask worker resolves it once in the kit it unpacks), and
 hand back a plain dict, so the results are the same wherever they were computed. A Dask worker
 needs the ``autograder`` package and nothing else: the release and the tests travel with the job
 (``autograder.grading.bundle``, sent once to every worker), so do the data sets the tests declare
@@ -29,17 +30,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from autograder.assignment.paths import ResolvedAssignment, resolve_assignment
 from autograder.data.catalog import CATALOG
 from autograder.grading.bundle import pack, pack_data, unpack, unpack_data
 from autograder.grading.errors import GradingError, GradingInterrupted
-from autograder.grading.grade import grade
+from autograder.grading.grade import grade_submission
 from autograder.grading.requirements import declared_needs
 from autograder.grading.run import stop_all
 from autograder.runtime.threads import share
 
 __all__ = ["Backend", "DaskBackend", "LocalBackend", "grade_files", "grade_packed", "host_slots"]
 
-Job = tuple[str, tuple[Any, ...]]  # (student, (name, files, notes, extra))
+Job = tuple[str, tuple[Any, ...]]  # (student, (files, notes, fingerprints))
 Collect = Callable[[str, dict[str, Any]], None]
 
 
@@ -50,8 +52,7 @@ class Backend(Protocol):
 
     def run(
         self,
-        kit: Path,
-        name: str,
+        resolved: ResolvedAssignment,
         jobs: list[Job],
         collect: Collect,
         *,
@@ -60,15 +61,15 @@ class Backend(Protocol):
 
 
 def grade_files(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     files: dict[str, bytes],
     notes: list[str],
-    extra: dict[str, Any],
+    fingerprints: dict[str, str],
     threads: int | None = None,
 ) -> dict[str, Any]:
-    """Grade one submission's editable files, its tests' numerical libraries held to
-    ``threads`` threads (their default when None).
+    """Grade one submission's editable files (their fingerprints and the tests' as the class
+    run computed them), its tests' numerical libraries held to ``threads`` threads (their
+    default when None).
 
     Returns:
         ``{"results": results.json's content, "seconds": s}``; ``{"seconds": s}`` alone when
@@ -79,13 +80,12 @@ def grade_files(
     with tempfile.TemporaryDirectory(prefix="ag-class-") as tmp:
         target = Path(tmp) / "results.json"
         try:
-            results = grade(
-                kit,
-                name,
+            results = grade_submission(
+                resolved,
                 Path(tmp) / "submission",
                 target,
                 collected=(files, notes),
-                extra=extra,
+                fingerprints=fingerprints,
                 threads=threads,
             )
         except GradingInterrupted:
@@ -108,8 +108,7 @@ class LocalBackend:
 
     def run(
         self,
-        kit: Path,
-        name: str,
+        resolved: ResolvedAssignment,
         jobs: list[Job],
         collect: Collect,
         *,
@@ -117,7 +116,8 @@ class LocalBackend:
     ) -> None:
         pool = ThreadPoolExecutor(max_workers=self.jobs)
         futures = {
-            pool.submit(grade_files, kit, *args, self.threads): student for student, args in jobs
+            pool.submit(grade_files, resolved, *args, self.threads): student
+            for student, args in jobs
         }
         seen = set()
         try:
@@ -139,6 +139,7 @@ class LocalBackend:
 
 
 _UNPACKED: dict[str, Path] = {}
+_RESOLVED: dict[str, ResolvedAssignment] = {}
 
 
 def _unpacked_data(data: bytes, digest: str) -> None:
@@ -160,25 +161,24 @@ def grade_packed(
     name: str,
     files: dict[str, bytes],
     notes: list[str],
-    extra: dict,
+    fingerprints: dict[str, str],
 ) -> dict[str, Any]:
     """``grade_files`` on a Dask worker: the kit comes as an archive of ``bundle.pack`` and the
     data sets as one of ``bundle.pack_data`` (with its digest), each unpacked once per worker
-    process; ``slots`` says how many gradings the cluster runs at once on each host, which share
-    its cores."""
+    process, where assignment ``name`` is resolved once; ``slots`` says how many gradings the
+    cluster runs at once on each host, which share its cores."""
     from distributed import get_worker
 
-    kit = _UNPACKED.get(digest)
-    if kit is None:
+    if digest not in _RESOLVED:
         _leave_nanny_environment()
         kit = unpack(bundle, Path(tempfile.mkdtemp(prefix="ag-kit-")))
         atexit.register(shutil.rmtree, kit, True)
-        _UNPACKED[digest] = kit
+        _RESOLVED[digest] = resolve_assignment(kit, name)
     _unpacked_data(*data)
     worker = get_worker()
     own = getattr(getattr(worker, "state", None), "nthreads", 1)  # a host that joined later
     threads = share(slots.get(worker.host, own))
-    return grade_files(kit, name, files, notes, extra, threads)
+    return grade_files(_RESOLVED[digest], files, notes, fingerprints, threads)
 
 
 def _leave_nanny_environment() -> None:
@@ -239,8 +239,7 @@ class DaskBackend:
 
     def run(
         self,
-        kit: Path,
-        name: str,
+        resolved: ResolvedAssignment,
         jobs: list[Job],
         collect: Collect,
         *,
@@ -248,19 +247,21 @@ class DaskBackend:
     ) -> None:
         from distributed import as_completed as dask_completed
 
-        data = pack(kit, name)
+        data = pack(resolved)
         digest = hashlib.sha256(data).hexdigest()
         # the data sets its tests declare, as found here (grade_class has refused to start
         # where one is missing, unless told to go on)
         if needs is None:
-            needs = tuple(declared_needs(kit, name))
+            needs = tuple(declared_needs(resolved))
         needed, _ = pack_data([n for n in needs if n in CATALOG])
         with self.client() as client:
             bundle = client.scatter(data, broadcast=True)
             shipped = client.scatter((needed, hashlib.sha256(needed).hexdigest()), broadcast=True)
             slots = host_slots(client)
             futures = {
-                client.submit(grade_packed, bundle, digest, shipped, slots, *a, pure=False): student
+                client.submit(
+                    grade_packed, bundle, digest, shipped, slots, resolved.name, *a, pure=False
+                ): student
                 for student, a in jobs
             }
             try:

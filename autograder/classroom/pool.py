@@ -1,7 +1,9 @@
 """Grade many submissions: local workers or a Dask cluster, resumable, one outcome each.
 
 ``grade_each`` is the one loop that ``grade_class`` (a folder of submissions) and nbgrader's
-``grade_submitted`` use. For each submission it reads the editable files here, then grades them
+``grade_submitted`` use, each with the assignment its command resolved once
+(``ResolvedAssignment``: the requirements check, every grading, the fingerprint and the
+gradebook take that value). For each submission it reads the editable files here, then grades them
 on a backend (``autograder.classroom.backends``: threads on this machine, or a Dask cluster that
 receives the release and the tests with the job) and writes ``<out>/<student>/results.json``
 atomically, recording the SHA-256 of the submission's files and of the kit's grading files. A
@@ -31,7 +33,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.classroom.backends import Backend, LocalBackend
 from autograder.classroom.inputs import find_submissions
 from autograder.classroom.report import write_report
@@ -135,8 +137,7 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def grade_each(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     entries: list[tuple[str, Path]],
     out: Path,
     *,
@@ -148,8 +149,7 @@ def grade_each(
     """Grade each ``(student, submission)`` into ``out/<student>/results.json``.
 
     Args:
-        kit: the instructor's kit.
-        name: the assignment.
+        resolved: the assignment, resolved by the command.
         entries: the students and their submissions (folders or zips).
         out: where results go.
         jobs: submissions graded at once (local backend).
@@ -163,11 +163,8 @@ def grade_each(
         have status ``interrupted`` and ``KeyboardInterrupt`` is raised after ``on_result``
         saw them; the caller writes the gradebook.
     """
-    try:
-        assignment = assignment_paths(kit, name).assignment
-    except AssignmentError as exc:
-        raise GradingError(str(exc)) from None
-    tests_print = kit_fingerprint(kit, name)
+    assignment = resolved.assignment
+    tests_print = kit_fingerprint(resolved)
     backend = backend or LocalBackend(jobs)
     lock, done, results = threading.Lock(), [0], {}
 
@@ -216,12 +213,9 @@ def grade_each(
             result = ClassResult(student, status, graded, why)
         finish(replace(result, seconds=seconds))
 
-    jobs_list = [
-        (student, (name, files, notes, {"fingerprints": prints}))
-        for student, files, notes, prints in pending
-    ]
+    jobs_list = [(student, (files, notes, prints)) for student, files, notes, prints in pending]
     try:
-        backend.run(kit, name, jobs_list, collect, needs=needs)
+        backend.run(resolved, jobs_list, collect, needs=needs)
     except KeyboardInterrupt:
         for student, _ in jobs_list:
             if student not in results:
@@ -231,8 +225,7 @@ def grade_each(
 
 
 def check_requirements(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     *,
     allow_missing: bool = False,
     report: Callable[[str], None] | None = None,
@@ -248,12 +241,12 @@ def check_requirements(
     Raises:
         MissingRequirements: naming each need, its tests and the points they carry.
     """
-    tests = collect_tests(kit, name)
+    tests = collect_tests(resolved)
     needs = tuple(sorted({need for t in tests for need in t.needs}))
     missing = lacking(tests)
     if not missing:
         return needs
-    lines = describe_unavailable(name, missing)
+    lines = describe_unavailable(resolved.name, missing)
     if not allow_missing:
         raise MissingRequirements(
             "\n".join([*lines, "Install what is missing, or pass --allow-missing to grade anyway."])
@@ -265,8 +258,7 @@ def check_requirements(
 
 
 def grade_class(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     submissions: Path,
     out: Path,
     *,
@@ -280,6 +272,7 @@ def grade_class(
     results, the gradebook and the class report (``report.html``) to ``out``.
 
     Args:
+        resolved: the assignment, resolved once by the command (``resolve_assignment``).
         allow_missing: grade even though some graded tests need what this machine lacks (they
             score 0 for everyone, their points stay in the maximum).
         report: told, before grading, of such tests when ``allow_missing`` is set.
@@ -288,8 +281,9 @@ def grade_class(
         MissingRequirements: some graded tests need what this machine lacks.
         KeyboardInterrupt: interrupted; the finished results and the gradebook are written.
     """
+    name = resolved.name
     students = [(s.student, s.path) for s in find_submissions(submissions, name)]
-    needs = check_requirements(kit, name, allow_missing=allow_missing, report=report)
+    needs = check_requirements(resolved, allow_missing=allow_missing, report=report)
     out.mkdir(parents=True, exist_ok=True)
     bar = None
     counts: dict[str, int] = {}
@@ -305,18 +299,18 @@ def grade_class(
 
     try:
         results = grade_each(
-            kit, name, students, out, jobs=jobs, on_result=seen, backend=backend, needs=needs
+            resolved, students, out, jobs=jobs, on_result=seen, backend=backend, needs=needs
         )
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
         graded = [r for r in _all_results(out, students) if r is not None]
-        write_gradebook(kit, name, graded, out / "gradebook.csv")
+        write_gradebook(resolved, graded, out / "gradebook.csv")
         write_report(out, name)
         raise
     if bar is not None:
         bar.close()
-    write_gradebook(kit, name, results, out / "gradebook.csv")
+    write_gradebook(resolved, results, out / "gradebook.csv")
     write_report(out, name)
     return results
 
@@ -343,9 +337,9 @@ def _all_results(out: Path, students: list[tuple[str, Path]]) -> list[ClassResul
     return found
 
 
-def write_gradebook(kit: Path, name: str, results: list[ClassResult], path: Path) -> None:
+def write_gradebook(resolved: ResolvedAssignment, results: list[ClassResult], path: Path) -> None:
     """One row a student, one column a task, then the total, the status and its reason."""
-    tasks = [t.id for t in assignment_paths(kit, name).assignment.tasks]
+    tasks = [t.id for t in resolved.assignment.tasks]
     tmp = path.with_suffix(".part")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -363,9 +357,9 @@ def write_gradebook(kit: Path, name: str, results: list[ClassResult], path: Path
     os.replace(tmp, path)
 
 
-def score_table(kit: Path, name: str, results: list[ClassResult]) -> list[str]:
+def score_table(resolved: ResolvedAssignment, results: list[ClassResult]) -> list[str]:
     """The class as a text table: one row a student, one column a task."""
-    tasks = [t.id for t in assignment_paths(kit, name).assignment.tasks]
+    tasks = [t.id for t in resolved.assignment.tasks]
     width = max([len(r.student) for r in results] + [7])
     head = f"{'student':<{width}} " + " ".join(f"{t:>5}" for t in tasks) + "   total  status"
     lines = [head, "-" * len(head)]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.assignment.paths import assignment_paths
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.classroom.page import bar, page, table
 from autograder.grading.intake import IntakeError, collect_editable
 
@@ -128,13 +128,12 @@ def _entries(folder: Path) -> dict[str, Path]:
 
 
 def read_codes(
-    kit: Path, name: str, source: Path, submissions: Path | None = None
+    resolved: ResolvedAssignment, source: Path, submissions: Path | None = None
 ) -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:
     """Each student's editable files, the released stubs, and notes on students left out.
 
     Args:
-        kit: the instructor's kit (for the release's stubs and the editable files' names).
-        name: the assignment.
+        resolved: the assignment (its release's stubs and the editable files' names).
         source: a submissions folder, or a graded folder (see the module's docstring).
         submissions: where a graded folder's code is, when not kept in it; by default
             ``submissions/`` beside it.
@@ -142,12 +141,11 @@ def read_codes(
     Returns:
         student -> file -> code; file -> stub; notes.
     """
-    paths = assignment_paths(kit, name)
-    editable = paths.assignment.editable_files
+    editable = resolved.assignment.editable_files
     stubs = {
-        f: (paths.release / f).read_text(encoding="utf-8", errors="replace")
+        f: (resolved.release / f).read_text(encoding="utf-8", errors="replace")
         for f in editable
-        if (paths.release / f).is_file()
+        if (resolved.release / f).is_file()
     }
     source = Path(source)
     if not source.is_dir():
@@ -171,7 +169,7 @@ def read_codes(
             notes.append(f"{student}: no code in {source / student} nor in a submissions folder")
             continue
         try:
-            files, _ = collect_editable(path, paths.assignment)
+            files, _ = collect_editable(path, resolved.assignment)
         except IntakeError as exc:
             notes.append(f"{student}: {exc}")
             continue
@@ -334,8 +332,7 @@ class SimilarityResult:
 
 
 def similarity(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     source: Path,
     *,
     submissions: Path | None = None,
@@ -344,11 +341,10 @@ def similarity(
     noise: int = NOISE,
     guarantee: int = GUARANTEE,
 ) -> SimilarityResult:
-    """Rank every pair of submissions of ``name`` and write ``similarity.html``.
+    """Rank every pair of submissions of the assignment and write ``similarity.html``.
 
     Args:
-        kit: the instructor's kit.
-        name: the assignment.
+        resolved: the assignment, resolved by the command.
         source: a submissions folder or a graded folder (see ``read_codes``).
         submissions: a graded folder's submissions, when not ``submissions/`` beside it.
         out: the page; ``<source>/similarity.html`` for a graded folder, else
@@ -360,7 +356,7 @@ def similarity(
     Raises:
         SimilarityError: copydetect is missing, or fewer than two submissions have code.
     """
-    codes, stubs, notes = read_codes(kit, name, source, submissions)
+    codes, stubs, notes = read_codes(resolved, source, submissions)
     if len(codes) < 2:
         raise SimilarityError(
             f"{len(codes)} submission(s) with code in {source}: nothing to compare"
@@ -373,7 +369,7 @@ def similarity(
             if is_graded_folder(source)
             else Path("similarity.html")
         )
-    text = render_similarity(name, pairs, codes, stubs, top=top, notes=notes)
+    text = render_similarity(resolved.name, pairs, codes, stubs, top=top, notes=notes)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".part")
     tmp.write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ import io
 import tarfile
 from pathlib import Path
 
-from autograder.assignment.paths import assignment_paths
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.data.catalog import data_set
 
 __all__ = [
@@ -44,23 +44,24 @@ def _walk(folder: Path, prefix: str) -> list[tuple[str, Path]]:
     return found
 
 
-def grading_files(kit: Path, name: str) -> list[tuple[str, Path]]:
-    """(path inside a kit, file) for everything grading ``name`` reads; no solution code."""
-    paths = assignment_paths(kit, name)
-    files = _walk(paths.release, f"assignments/{name}")
-    if paths.solution is not None:
-        files.append((f"solutions/{name}/tasks.toml", paths.solution / "tasks.toml"))
-        files += _walk(paths.solution / "tests", f"solutions/{name}/tests")
+def grading_files(resolved: ResolvedAssignment) -> list[tuple[str, Path]]:
+    """(path inside a kit, file) for everything grading the assignment reads; no solution
+    code."""
+    name = resolved.name
+    files = _walk(resolved.release, f"assignments/{name}")
+    if resolved.solution is not None:
+        files.append((f"solutions/{name}/tasks.toml", resolved.solution / "tasks.toml"))
+        files += _walk(resolved.solution / "tests", f"solutions/{name}/tests")
         # tasks.toml names the tasks' modules, which must exist beside it: the release's stubs
-        modules = sorted({f"{t.module}.py" for t in paths.assignment.tasks})
-        files += [(f"solutions/{name}/{m}", paths.release / m) for m in modules]
+        modules = sorted({f"{t.module}.py" for t in resolved.assignment.tasks})
+        files += [(f"solutions/{name}/{m}", resolved.release / m) for m in modules]
     return files
 
 
-def kit_fingerprint(kit: Path, name: str) -> str:
+def kit_fingerprint(resolved: ResolvedAssignment) -> str:
     """SHA-256 over the paths and contents of :func:`grading_files`."""
     digest = hashlib.sha256()
-    for arcname, path in grading_files(kit, name):
+    for arcname, path in grading_files(resolved):
         data = path.read_bytes()
         digest.update(f"{arcname}\0{len(data)}\0".encode())
         digest.update(data)
@@ -76,11 +77,11 @@ def files_fingerprint(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def pack(kit: Path, name: str) -> bytes:
+def pack(resolved: ResolvedAssignment) -> bytes:
     """:func:`grading_files` as a gzipped tar (deterministic: fixed times and owners)."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for arcname, path in grading_files(kit, name):
+        for arcname, path in grading_files(resolved):
             data = path.read_bytes()
             info = tarfile.TarInfo(arcname)
             info.size, info.mode, info.mtime = len(data), 0o644, 0

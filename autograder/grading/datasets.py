@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.assignment.paths import assignment_names
+from autograder.assignment.paths import AssignmentError, assignment_names, resolve_assignment
 from autograder.data.catalog import CATALOG, data_set
 from autograder.data.sources import DatasetNotFound
 from autograder.grading.errors import GradingError
@@ -45,8 +45,12 @@ def needed_data(kit: Path, names: list[str] | tuple[str, ...]) -> dict[str, list
                 f"a data set ({', '.join(CATALOG)})"
             )
     assignments = [n for n in dict.fromkeys(names) if n not in CATALOG]
+    try:
+        resolved = [resolve_assignment(kit, n) for n in assignments]
+    except AssignmentError as exc:
+        raise GradingError(str(exc)) from None
     with ThreadPoolExecutor(max_workers=2) as pool:  # each collection is a process of its own
-        declared = list(pool.map(lambda n: declared_needs(kit, n), assignments))
+        declared = list(pool.map(declared_needs, resolved))
     needs = dict(zip(assignments, declared, strict=True))
     wanted: dict[str, list[str]] = {n: [] for n in names if n in CATALOG}
     for assignment, found in needs.items():

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.grading.errors import GradingError
 from autograder.grading.records import TestResult
 from autograder.grading.run import Run, _run, pytest_command, read_events
@@ -45,30 +45,25 @@ class Unavailable:
 
 
 def collect_tests(
-    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
+    resolved: ResolvedAssignment, *, public_only: bool = False, tasks: tuple[str, ...] = ()
 ) -> list[TestResult]:
-    """The graded tests of ``name`` as the plugin describes them when it collects them (no
-    submission code runs; each ``NOT_GRADED``): with their task, points, ``needs`` (what the
+    """The graded tests of the assignment as the plugin describes them when it collects them
+    (no submission code runs; each ``NOT_GRADED``): with their task, points, ``needs`` (what the
     test asks of the grading machine: its ``requires`` and ``gpu`` markers) and ``missing``
     (those this machine lacks -> why).
 
     Raises:
-        GradingError: the assignment or its tests cannot be read.
+        GradingError: its tests cannot be collected.
     """
-    try:
-        paths = assignment_paths(kit, name)
-    except AssignmentError as exc:
-        raise GradingError(str(exc)) from None
-    tests = (paths.solution or paths.release) / "tests"
     with tempfile.TemporaryDirectory(prefix="ag-collect-") as tmp:
         results = Path(tmp) / "collected.jsonl"
         cmd = pytest_command(
-            tests,
-            paths.release.parent,
+            resolved.tests,
+            resolved.release.parent,
             results,
             mode="proxied",
             tasks=tasks,
-            public_only=public_only or paths.solution is None,
+            public_only=public_only or resolved.solution is None,
             sandbox=False,
             worker_user="keep",
             slow_import="stop",
@@ -78,19 +73,19 @@ def collect_tests(
         run = Run(log=log)
         read_events(results, run)
     if not run.collected:
-        raise GradingError(f"the tests of {name} could not be collected:\n{log[-3000:]}")
+        raise GradingError(f"the tests of {resolved.name} could not be collected:\n{log[-3000:]}")
     return run.collected
 
 
 def unavailable(
-    kit: Path, name: str, *, public_only: bool = False, tasks: tuple[str, ...] = ()
+    resolved: ResolvedAssignment, *, public_only: bool = False, tasks: tuple[str, ...] = ()
 ) -> list[Unavailable]:
-    """The graded tests of ``name`` that need what this machine lacks (collection only).
+    """The graded tests of the assignment that need what this machine lacks (collection only).
 
     Raises:
-        GradingError: the assignment or its tests cannot be read.
+        GradingError: its tests cannot be collected.
     """
-    return lacking(collect_tests(kit, name, public_only=public_only, tasks=tasks))
+    return lacking(collect_tests(resolved, public_only=public_only, tasks=tasks))
 
 
 def lacking(tests: list[TestResult]) -> list[Unavailable]:
@@ -98,15 +93,15 @@ def lacking(tests: list[TestResult]) -> list[Unavailable]:
     return [Unavailable(t.nodeid, t.task, t.max_score, dict(t.missing)) for t in tests if t.missing]
 
 
-def declared_needs(kit: Path, name: str) -> dict[str, list[str]]:
-    """What the graded tests of ``name`` need from the grading machine (``requires(...)`` and
-    ``gpu`` markers), each with the tests that need it; collection only.
+def declared_needs(resolved: ResolvedAssignment) -> dict[str, list[str]]:
+    """What the graded tests of the assignment need from the grading machine (``requires(...)``
+    and ``gpu`` markers), each with the tests that need it; collection only.
 
     Raises:
-        GradingError: the assignment or its tests cannot be read.
+        GradingError: its tests cannot be collected.
     """
     found: dict[str, list[str]] = {}
-    for test in collect_tests(kit, name):
+    for test in collect_tests(resolved):
         for need in test.needs:
             found.setdefault(need, []).append(test.nodeid)
     return found

@@ -29,7 +29,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from autograder.assignment.paths import AssignmentError, assignment_paths
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.data.catalog import CATALOG
 from autograder.grading.bundle import pack, unpack
 from autograder.grading.errors import GradingError
@@ -126,26 +126,23 @@ rm -f "$LOG"
 """
 
 
-def _stage(kit: Path, name: str, stage: Path) -> None:
+def _stage(resolved: ResolvedAssignment, stage: Path) -> None:
     """Lay the zip's files out in ``stage``."""
-    try:
-        paths = assignment_paths(kit, name)
-    except AssignmentError as exc:
-        raise GradescopeError(str(exc)) from None
-    hidden = paths.solution / "tests" / "hidden" if paths.solution else None
+    kit, name = resolved.kit, resolved.name
+    hidden = resolved.solution / "tests" / "hidden" if resolved.solution else None
     if hidden is None or not hidden.is_dir():
         raise GradescopeError(
             f"{name}: no hidden tests in {kit / 'solutions' / name / 'tests' / 'hidden'}; "
             "export from the instructors' kit"
         )
     build_wheel(kit, stage)
-    unpack(pack(kit, name), stage / "kit")  # what grading reads, as the Dask workers get it
+    unpack(pack(resolved), stage / "kit")  # what grading reads, as the Dask workers get it
     try:
-        needs = declared_needs(kit, name)
+        needs = declared_needs(resolved)
     except GradingError as exc:
         raise GradescopeError(str(exc)) from None
     data = tuple(n for n in needs if n in CATALOG)
-    setup = setup_script(paths.assignment.extras, data)
+    setup = setup_script(resolved.assignment.extras, data)
     (stage / "setup.sh").write_text(setup, encoding="utf-8")
     (stage / "run_autograder").write_text(run_autograder_script(name), encoding="utf-8")
 
@@ -164,21 +161,21 @@ def _zip(stage: Path, out: Path) -> None:
     part.replace(out)
 
 
-def export_gradescope(kit: Path, name: str, out: Path) -> Path:
-    """Write Gradescope's autograder zip for assignment ``name`` to ``out``.
+def export_gradescope(resolved: ResolvedAssignment, out: Path) -> Path:
+    """Write Gradescope's autograder zip for the assignment (resolved by the command) to ``out``.
 
     Raises:
-        GradescopeError: unknown assignment, no hidden tests, the wheel could not be built, or a
-            solution line (of any assignment) or another assignment's hidden test is in the zip.
+        GradescopeError: no hidden tests, the wheel could not be built, or a solution line (of
+            any assignment) or another assignment's hidden test is in the zip.
     """
     with tempfile.TemporaryDirectory(prefix="ag-gradescope-") as tmp:
         stage = Path(tmp) / "autograder"
         stage.mkdir()
         try:
-            _stage(kit, name, stage)
+            _stage(resolved, stage)
         except ReleaseError as exc:
             raise GradescopeError(str(exc)) from None
-        leaks = kit_leaks(stage, kit / "solutions", grading=name)
+        leaks = kit_leaks(stage, resolved.kit / "solutions", grading=resolved.name)
         if leaks:
             listed = "\n".join(leak.replace(str(stage), out.name, 1) for leak in leaks)
             raise GradescopeError(f"{out.name}: solution lines in the export:\n{listed}")

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.assignment.tasks import TasksError, load_tasks
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.classroom.pool import ClassResult, check_requirements, grade_each, write_gradebook
 from autograder.grading.errors import GradingError
 from autograder.grading.results import task_scores
@@ -69,9 +69,8 @@ def _students(course: Path, name: str, only: tuple[str, ...]) -> list[tuple[str,
 
 
 def grade_submitted(
-    kit: Path,
+    resolved: ResolvedAssignment,
     course: Path,
-    name: str,
     *,
     students: tuple[str, ...] = (),
     jobs: int = 2,
@@ -81,9 +80,8 @@ def grade_submitted(
     """Grade every ``COURSE/submitted/<student>/<name>/`` (or only ``students``) with the kit.
 
     Args:
-        kit: the instructor's kit.
+        resolved: the assignment in the instructor's kit, resolved by the command.
         course: the nbgrader course folder.
-        name: the assignment.
         students: only these students.
         jobs: submissions graded at once (each in processes of its own).
         allow_missing: grade even though some graded tests need what this machine lacks.
@@ -96,8 +94,9 @@ def grade_submitted(
     Returns:
         One result per student, by name; a student whose grading failed has status ``error``.
     """
+    name = resolved.name
     found = _students(course, name, students)
-    needs = check_requirements(kit, name, allow_missing=allow_missing, report=report)
+    needs = check_requirements(resolved, allow_missing=allow_missing, report=report)
 
     def said(result: ClassResult, done: int) -> None:
         if result.results is None:
@@ -110,8 +109,8 @@ def grade_submitted(
             report(f"[{done}/{len(found)}] {result.student}: {what}")
 
     out = course / "autograder" / name
-    results = grade_each(kit, name, found, out / "graded", jobs=jobs, on_result=said, needs=needs)
-    write_gradebook(kit, name, results, out / "gradebook.csv")
+    results = grade_each(resolved, found, out / "graded", jobs=jobs, on_result=said, needs=needs)
+    write_gradebook(resolved, results, out / "gradebook.csv")
     return results
 
 
@@ -125,7 +124,11 @@ def _course_id(course: Path) -> str:
 
 
 def write_scores(
-    course: Path, name: str, results: list[ClassResult], *, db_url: str | None = None
+    course: Path,
+    resolved: ResolvedAssignment,
+    results: list[ClassResult],
+    *,
+    db_url: str | None = None,
 ) -> list[ScoreChange]:
     """Write the kit's task scores into nbgrader's gradebook, as the test cells' auto scores.
 
@@ -134,7 +137,7 @@ def write_scores(
 
     Args:
         course: the nbgrader course folder.
-        name: the assignment.
+        resolved: the assignment (its tasks), resolved by the command.
         results: the kit's results (students with an error are left as they are).
         db_url: the gradebook; ``sqlite:///COURSE/gradebook.db`` (nbgrader's default) if None.
 
@@ -143,10 +146,8 @@ def write_scores(
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    try:
-        tasks = [t.id for t in load_tasks(course / "source" / name).tasks]
-    except TasksError as exc:
-        raise GradingError(str(exc)) from None
+    name = resolved.name
+    tasks = [t.id for t in resolved.assignment.tasks]
     db_url = db_url or f"sqlite:///{(course / 'gradebook.db').resolve()}"
     changes = []
     with Gradebook(db_url, _course_id(course)) as gb:
@@ -186,22 +187,22 @@ def write_scores(
 
 
 def nbgrader_grade(
-    kit: Path,
+    resolved: ResolvedAssignment,
     course: Path,
-    name: str,
     *,
     students: tuple[str, ...] = (),
     jobs: int = 2,
     allow_missing: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> tuple[list[ClassResult], list[ScoreChange]]:
-    """Grade nbgrader's submissions of ``name`` with the kit and write the scores to its gradebook.
+    """Grade nbgrader's submissions of the assignment (resolved by the command) with the kit and
+    write the scores to its gradebook.
 
     Returns:
         The kit's results per student and what changed in the gradebook.
     """
     course = course.resolve()
     results = grade_submitted(
-        kit, course, name, students=students, jobs=jobs, allow_missing=allow_missing, report=report
+        resolved, course, students=students, jobs=jobs, allow_missing=allow_missing, report=report
     )
-    return results, write_scores(course, name, results)
+    return results, write_scores(course, resolved, results)

@@ -25,13 +25,13 @@ from typing import Any
 
 from autograder.assignment.paths import (
     AssignmentError,
-    assignment_paths,
     find_assignment,
     find_kit,
+    resolve_assignment,
 )
 from autograder.assignment.tasks import Assignment
 from autograder.grading.check import check_folder
-from autograder.grading.grade import grade
+from autograder.grading.grade import grade_submission
 from autograder.grading.records import read_tests
 from autograder.grading.results import format_points
 
@@ -74,19 +74,19 @@ def _official_results(folder: Path) -> tuple[dict[str, Any], Assignment]:
     """The kit's grading (public and hidden tests, proxied) of the copy, once per file content."""
     kit = find_kit()
     try:
-        paths = assignment_paths(kit, folder.name)
+        resolved = resolve_assignment(kit, folder.name)
     except AssignmentError:
-        paths = None
-    if paths is None or paths.solution is None:
+        resolved = None
+    if resolved is None or resolved.solution is None:
         raise RuntimeError(
             f"the hidden tests of {folder.name} are not in {kit}: they are only in the "
             "instructor's kit (AUTOGRADER_KIT names it)"
         )
-    key = (str(kit), folder.name, _digest(folder, paths.assignment.editable_files))
+    key = (str(kit), folder.name, _digest(folder, resolved.assignment.editable_files))
     if key not in _official:
         with tempfile.TemporaryDirectory(prefix="ag-nb-") as tmp:
-            _official[key] = grade(kit, folder.name, folder, Path(tmp) / "results.json")
-    return _official[key], paths.assignment
+            _official[key] = grade_submission(resolved, folder, Path(tmp) / "results.json")
+    return _official[key], resolved.assignment
 
 
 def _official_score(folder: Path, task_id: str) -> float:

@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 from threadpoolctl import threadpool_limits
 
-from autograder.assignment.paths import assignment_paths
-from autograder.assignment.tasks import Assignment
+from autograder.assignment.paths import ResolvedAssignment
 from autograder.grading.grade import GRACE_SECONDS
 from autograder.grading.intake import prepare_workspace
 from autograder.grading.run import Run, pytest_command, read_events
@@ -183,26 +182,24 @@ def _lost_points(results: Path, tasks: tuple[str, ...]) -> tuple[list[str], int]
 
 
 def run_mutants(
-    kit: Path,
-    name: str,
+    resolved: ResolvedAssignment,
     *,
     tasks: tuple[str, ...] = (),
     jobs: int = 2,
     progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> MutationRun:
-    """Make and grade the mutants of ``name`` (every task, or ``tasks``).
+    """Make and grade the mutants of an assignment (every task, or ``tasks``).
 
     Args:
-        kit: the kit's root (with ``solutions/`` and the release in ``assignments/``).
-        name: the assignment.
+        resolved: the assignment, resolved by the command (its kit has ``solutions/`` and the
+            release in ``assignments/``).
         tasks: only these task ids.
         jobs: mutants graded at once (each in a pytest process of its own).
         progress: called after each mutant with its outcome, the count done and the total.
     """
     start = time.monotonic()
-    paths = assignment_paths(kit, name)
-    solution = kit / "solutions" / name
-    assignment = paths.assignment
+    name, assignment = resolved.name, resolved.assignment
+    solution = resolved.kit / "solutions" / name
     chosen = [t for t in assignment.tasks if not tasks or t.id in tasks]
     modules = sorted({f"{t.module}.py" for t in chosen})
     wanted = {t.id for t in chosen}
@@ -211,7 +208,7 @@ def run_mutants(
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
     _preload(solution / "tests", name)
     reference = tuple(t.id for t in chosen)
-    lost, run.unrunnable = _run_jobs(kit, name, assignment, [(None, reference)], 1, None)[0]
+    lost, run.unrunnable = _run_jobs(resolved, [(None, reference)], 1, None)[0]
     if lost:
         raise MutationError(f"the reference loses points on {', '.join(lost)}: fix that first")
     # pytest -x would stop at a test this machine cannot run, before the tests after it
@@ -224,7 +221,7 @@ def run_mutants(
             progress(outcome, done, len(mutants))
 
     work = [(m, (m.task,)) for m in mutants]
-    _run_jobs(kit, name, assignment, work, jobs, report, first_failure=first_failure)
+    _run_jobs(resolved, work, jobs, report, first_failure=first_failure)
     order = {m.id: i for i, m in enumerate(mutants)}
     run.outcomes.sort(key=lambda o: order[o.mutant.id])
     made_ids = {m.id for m in mutants}
@@ -248,9 +245,7 @@ def run_mutants(
 
 
 def _run_jobs(
-    kit: Path,
-    name: str,
-    assignment: Assignment,
+    resolved: ResolvedAssignment,
     work: list[tuple[Mutant | None, tuple[str, ...]]],
     jobs: int,
     report: Callable[[Mutant, tuple[list[str], int], int], None] | None,
@@ -263,8 +258,8 @@ def _run_jobs(
         For each item of ``work``, in order, the tasks where it lost points and the count of
         tests this machine could not run (``_lost_points``).
     """
-    paths = assignment_paths(kit, name)
-    solution = kit / "solutions" / name
+    assignment = resolved.assignment
+    solution = resolved.kit / "solutions" / resolved.name
     editable = {f: (solution / f).read_bytes() for f in assignment.editable_files}
     limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
     pending = list(enumerate(work))
@@ -278,7 +273,7 @@ def _run_jobs(
             files = dict(editable)
             if mutant is not None:
                 files[mutant.file] = mutant.text.encode("utf-8")
-            root = prepare_workspace(paths.release, files, Path(folder.name) / "submission")
+            root = prepare_workspace(resolved.release, files, Path(folder.name) / "submission")
             results = Path(folder.name) / "results.jsonl"
             cmd = pytest_command(
                 solution / "tests",

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.paths import resolve_assignment
 from autograder.assignment.tasks import load_tasks
 from autograder.classroom.backends import DaskBackend, LocalBackend
 from autograder.classroom.pool import MissingRequirements, Outcome, grade_class
@@ -79,7 +80,13 @@ def klass(fixture_kit: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def by_pool(fixture_kit: Path, klass: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pool") / "graded"
-    grade_class(fixture_kit, "fx_ops", klass, out, backend=LocalBackend(2), progress=False)
+    grade_class(
+        resolve_assignment(fixture_kit, "fx_ops"),
+        klass,
+        out,
+        backend=LocalBackend(2),
+        progress=False,
+    )
     return out
 
 
@@ -109,7 +116,13 @@ def test_a_dask_local_cluster_gives_the_same_gradebook(
 ):
     pytest.importorskip("distributed")
     out = tmp_path / "graded"
-    grade_class(fixture_kit, "fx_ops", klass, out, backend=DaskBackend("local", 2), progress=False)
+    grade_class(
+        resolve_assignment(fixture_kit, "fx_ops"),
+        klass,
+        out,
+        backend=DaskBackend("local", 2),
+        progress=False,
+    )
     assert (out / "gradebook.csv").read_text() == (by_pool / "gradebook.csv").read_text()
     for student in ("reference", "hangs", "crashes"):
         ours = json.loads((by_pool / student / "results.json").read_text())
@@ -127,7 +140,7 @@ def test_resume_regrades_what_changed_only(fixture_kit: Path, klass: Path, by_po
         path.touch()
     scaler = subs / "skeleton" / "fx_ops" / "scaler.py"
     scaler.write_bytes((klass / "reference" / "fx_ops" / "scaler.py").read_bytes())
-    results = grade_class(fixture_kit, "fx_ops", subs, out, progress=False)
+    results = grade_class(resolve_assignment(fixture_kit, "fx_ops"), subs, out, progress=False)
     regraded = sorted(r.student for r in results if not r.cached)
     assert regraded == ["broken", "skeleton"]  # unreadable ones are read again, cheaply
     assert {r.student: r.results["score"] for r in results if r.results}["skeleton"] == 6
@@ -144,7 +157,7 @@ def test_changed_tests_regrade_everyone(own_fixture_kit: Path, klass: Path, by_p
         shutil.copytree(by_pool / student, out / student)
     hidden = own_fixture_kit / "solutions" / "fx_ops" / "tests" / "hidden" / "test_hidden_ops.py"
     hidden.write_text(hidden.read_text() + "\n# a comment changes the tests' fingerprint\n")
-    results = grade_class(own_fixture_kit, "fx_ops", subs, out, progress=False)
+    results = grade_class(resolve_assignment(own_fixture_kit, "fx_ops"), subs, out, progress=False)
     assert [(r.student, r.cached) for r in results] == [("reference", False), ("skeleton", False)]
 
 
@@ -186,15 +199,16 @@ def test_missing_requirements_stop_the_class_unless_allowed(kit_lacking_sst: Pat
     subs = tmp_path / "subs"
     _submit(subs, "reference", _sources(kit_lacking_sst / "solutions" / "fx_ops"))
     with pytest.raises(MissingRequirements) as refused:
-        grade_class(kit_lacking_sst, "fx_ops", subs, tmp_path / "out", progress=False)
+        grade_class(
+            resolve_assignment(kit_lacking_sst, "fx_ops"), subs, tmp_path / "out", progress=False
+        )
     told = str(refused.value)
     assert "lacks sst" in told and "test_scaler_counts_every_call" in told
     assert "3 points" in told and "--allow-missing" in told
     assert not (tmp_path / "out").exists()
     said: list[str] = []
     (result,) = grade_class(
-        kit_lacking_sst,
-        "fx_ops",
+        resolve_assignment(kit_lacking_sst, "fx_ops"),
         subs,
         tmp_path / "out",
         progress=False,
@@ -235,10 +249,19 @@ def test_dask_workers_without_data_get_what_hw1_needs_from_the_job(kit_root: Pat
         backend = DaskBackend(cluster.scheduler_address)
         if _fashion_missing_here() is not None:
             with pytest.raises(MissingRequirements, match="lacks fashion-mnist"):
-                grade_class(kit_root, name, tmp_path / "subs", tmp_path / "out", backend=backend)
+                grade_class(
+                    resolve_assignment(kit_root, name),
+                    tmp_path / "subs",
+                    tmp_path / "out",
+                    backend=backend,
+                )
             return
         results = grade_class(
-            kit_root, name, tmp_path / "subs", tmp_path / "out", backend=backend, progress=False
+            resolve_assignment(kit_root, name),
+            tmp_path / "subs",
+            tmp_path / "out",
+            backend=backend,
+            progress=False,
         )
     (result,) = results
     graded = json.loads((tmp_path / "out" / "reference" / "results.json").read_text())

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.paths import resolve_assignment
 from autograder.classroom.inputs import find_submissions
 from autograder.classroom.pool import grade_class
 from autograder.grading.errors import GradingError
@@ -74,7 +75,9 @@ def test_a_gradescope_export_is_graded_with_its_students(fixture_kit: Path, tmp_
     for name in ("ops.py", "scaler.py"):  # Gradescope keeps the files as uploaded, flat
         source = fixture_kit / "solutions" / "fx_ops" / name
         (export / "submission_101" / name).write_bytes(source.read_bytes())
-    results = grade_class(fixture_kit, "fx_ops", export, tmp_path / "graded", progress=False)
+    results = grade_class(
+        resolve_assignment(fixture_kit, "fx_ops"), export, tmp_path / "graded", progress=False
+    )
     summary = [(r.student, r.status.value, r.results and r.results["score"]) for r in results]
     assert summary == [
         ("1815", "graded", 10),

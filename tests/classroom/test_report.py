@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from autograder.assignment.paths import resolve_assignment
 from autograder.classroom.page import page
 from autograder.classroom.pool import grade_class
 from autograder.classroom.report import read_graded, summarise, write_report
@@ -144,7 +145,9 @@ def test_a_class_graded_by_the_pool(fixture_kit: Path, tmp_path: Path):
     shutil.copytree(fixture_kit / "solutions" / "fx_ops", subs / "ref")
     shutil.copytree(fixture_kit / "assignments" / "fx_ops", subs / "stub")
     (subs / "broken.zip").write_text("not a zip")
-    grade_class(fixture_kit, "fx_ops", subs, tmp_path / "graded", progress=False)
+    grade_class(
+        resolve_assignment(fixture_kit, "fx_ops"), subs, tmp_path / "graded", progress=False
+    )
     report = summarise("fx_ops", read_graded(tmp_path / "graded"))
     assert sorted(report.scores) == [0.0, 10.0]
     assert [e.student for e in report.problems] == ["broken"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from autograder.assignment.paths import resolve_assignment
 from autograder.classroom.similarity import SimilarityError, read_codes, similarity
 from autograder.cli import main
 
@@ -24,7 +25,9 @@ def _pair(result, a: str, b: str):
 def test_the_renamed_and_reordered_copy_ranks_first(
     fixture_kit: Path, class_folder: Path, tmp_path: Path
 ):
-    result = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html")
+    result = similarity(
+        resolve_assignment(fixture_kit, "fx_ops"), class_folder, out=tmp_path / "s.html"
+    )
     assert len(result.pairs) == 6 and result.notes == []
     first = result.pairs[0]
     assert {first.a, first.b} == {"alice", "bob"}
@@ -41,14 +44,16 @@ def test_the_starter_code_never_counts(fixture_kit: Path, tmp_path: Path):
     for student in ("x", "y"):
         shutil.copytree(fixture_kit / "assignments" / "fx_ops", subs / student)
     shutil.copytree(fixture_kit / "solutions" / "fx_ops", subs / "ref")
-    result = similarity(fixture_kit, "fx_ops", subs, out=tmp_path / "s.html")
+    result = similarity(resolve_assignment(fixture_kit, "fx_ops"), subs, out=tmp_path / "s.html")
     assert [(p.score, p.tokens) for p in result.pairs] == [(0.0, 0)] * 3
 
 
 def test_the_page_shows_matching_regions_side_by_side_offline(
     fixture_kit: Path, class_folder: Path, tmp_path: Path
 ):
-    page = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html").page
+    page = similarity(
+        resolve_assignment(fixture_kit, "fx_ops"), class_folder, out=tmp_path / "s.html"
+    ).page
     text = page.read_text()
     assert not re.search(r'(?:src|href)="(?!data:|#)', text)  # nothing to fetch
     assert '<div class="side">' in text
@@ -75,19 +80,19 @@ def test_a_graded_folder_reads_its_students_code_from_the_submissions_beside_it(
         (graded / student).mkdir(parents=True)
         (graded / student / "results.json").write_text('{"tests": []}')
     (graded / "gradebook.csv").write_text("student,status\n")
-    codes, stubs, notes = read_codes(fixture_kit, "fx_ops", graded)
+    codes, stubs, notes = read_codes(resolve_assignment(fixture_kit, "fx_ops"), graded)
     assert sorted(codes) == ["alice", "bob", "carol", "dave"] and set(stubs) == {
         "ops.py",
         "scaler.py",
     }
     assert notes == [f"eve: no code in {graded / 'eve'} nor in a submissions folder"]
-    result = similarity(fixture_kit, "fx_ops", graded)
+    result = similarity(resolve_assignment(fixture_kit, "fx_ops"), graded)
     assert result.page == graded / "similarity.html"
     assert {result.pairs[0].a, result.pairs[0].b} == {"alice", "bob"}
 
     with pytest.raises(SimilarityError, match="nothing to compare"):
         shutil.rmtree(subs)
-        similarity(fixture_kit, "fx_ops", graded)
+        similarity(resolve_assignment(fixture_kit, "fx_ops"), graded)
 
 
 def test_the_command_prints_the_top_pairs(fixture_kit: Path, class_folder: Path, tmp_path: Path):
@@ -107,6 +112,8 @@ def test_the_command_prints_the_top_pairs(fixture_kit: Path, class_folder: Path,
 def test_chromium_loads_the_similarity_page_without_an_error(
     fixture_kit: Path, class_folder: Path, tmp_path: Path, chromium
 ):
-    page = similarity(fixture_kit, "fx_ops", class_folder, out=tmp_path / "s.html").page
+    page = similarity(
+        resolve_assignment(fixture_kit, "fx_ops"), class_folder, out=tmp_path / "s.html"
+    ).page
     attributes = chromium(page)
     assert attributes.get("data-loaded") == "1" and attributes.get("data-errors") == ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.paths import resolve_assignment
 from autograder.authoring.marks import close_facts, open_facts, record
 from autograder.grading import GradingError, grade
 from autograder.grading.requirements import collect_tests
@@ -44,7 +45,7 @@ def test_collection_lists_what_each_graded_test_needs(own_fixture_kit):
     _edit_public_test(
         own_fixture_kit, '@graded("1.2", points=3)', '@pytest.mark.gpu\n@graded("1.2", points=3)'
     )
-    collected = collect_tests(own_fixture_kit, "fx_ops")
+    collected = collect_tests(resolve_assignment(own_fixture_kit, "fx_ops"))
     needs = {t.nodeid.split("::")[-1]: t.needs for t in collected}
     assert needs["test_scaler_apply"] == ("gpu",)
     assert needs["test_scaler_counts_every_call"] == needs["test_add_values[shape0]"] == ()

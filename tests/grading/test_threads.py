@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 import autograder.classroom.backends as backends
+from autograder.assignment.paths import resolve_assignment
 from autograder.classroom.backends import LocalBackend, host_slots
 from autograder.grading.run import run_tests
 from autograder.runtime.threads import THREAD_VARIABLES, available_cores, share, thread_env
@@ -76,17 +77,18 @@ def test_the_tests_process_and_the_sandboxed_worker_get_the_count(
     assert run.protections["namespaces"] == "on"  # the worker's own default would be 2
 
 
-def test_the_pool_hands_each_grading_its_share(monkeypatch, tmp_path: Path):
+def test_the_pool_hands_each_grading_its_share(monkeypatch, fixture_kit: Path):
     seen = []
 
     def fake_grade(*args, threads=None, **kwargs):
         seen.append(threads)
         return {"score": 0}
 
-    monkeypatch.setattr(backends, "grade", fake_grade)
+    monkeypatch.setattr(backends, "grade_submission", fake_grade)
     done = {}
-    jobs = [(f"s{i}", ("fx_ops", {}, [], {})) for i in range(3)]
-    LocalBackend(2).run(tmp_path, "fx_ops", jobs, lambda student, out: done.update({student: out}))
+    jobs = [(f"s{i}", ({}, [], {})) for i in range(3)]
+    fx_ops = resolve_assignment(fixture_kit, "fx_ops")
+    LocalBackend(2).run(fx_ops, jobs, lambda student, out: done.update({student: out}))
     assert len(done) == 3 and seen == [share(2)] * 3
     assert LocalBackend(1).threads == available_cores()
     assert LocalBackend(2, threads=5).threads == 5

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.paths import resolve_assignment
 from autograder.assignment.tasks import load_tasks
 from autograder.integrations.gradescope import GradescopeError, export_gradescope, setup_script
 from autograder.release.wheel import WHEEL_NAME
@@ -104,11 +105,11 @@ def test_a_solution_line_in_the_release_stops_the_export(own_fixture_kit: Path, 
     line = next(x for x in reference.splitlines() if "self.factor * x" in x)
     (own_fixture_kit / "assignments" / HW / "notes.md").write_text(f"{line}\n")
     with pytest.raises(GradescopeError, match="solution lines in the export"):
-        export_gradescope(own_fixture_kit, HW, tmp_path / "fx.zip")
+        export_gradescope(resolve_assignment(own_fixture_kit, HW), tmp_path / "fx.zip")
     assert not (tmp_path / "fx.zip").exists()
     shutil.rmtree(own_fixture_kit / "solutions" / HW / "tests" / "hidden")
     with pytest.raises(GradescopeError, match="no hidden tests"):
-        export_gradescope(own_fixture_kit, HW, tmp_path / "fx.zip")
+        export_gradescope(resolve_assignment(own_fixture_kit, HW), tmp_path / "fx.zip")
 
 
 def test_setup_installs_pytorchs_cpu_build_with_the_torch_extra():
@@ -138,7 +139,7 @@ def test_hw1_through_setup_and_run_autograder_scores_full_marks_with_its_data(
     ROOT/data, and run_autograder grades the reference at full marks, Fashion-MNIST test
     included."""
     name = "hw1_mlp_numpy"
-    zipped = export_gradescope(kit_root, name, tmp_path / "hw1.zip")
+    zipped = export_gradescope(resolve_assignment(kit_root, name), tmp_path / "hw1.zip")
     root = tmp_path / "autograder"
     with zipfile.ZipFile(zipped) as archive:
         archive.extractall(root / "source")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment.patches import apply_patch, load_patches
+from autograder.assignment.paths import resolve_assignment
 from autograder.assignment.tasks import load_tasks
 from autograder.classroom.pool import MissingRequirements
 from autograder.grading.results import task_scores
@@ -195,7 +196,9 @@ def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, 
         for name in ("ops.py", "scaler.py"):
             shutil.copy(fixture_kit / source / "fx_ops" / name, folder / name)
     lines: list[str] = []
-    results = grade_submitted(fixture_kit, course, "fx_ops", report=lines.append)
+    results = grade_submitted(
+        resolve_assignment(fixture_kit, "fx_ops"), course, report=lines.append
+    )
     assert [(r.student, r.status, r.results["score"]) for r in results] == [
         ("alice", "graded", 10),
         ("bob", "graded", 0),
@@ -210,7 +213,7 @@ def test_submitted_folders_are_graded_once_with_a_line_per_student(fixture_kit, 
         ("alice", "4", "10"),
         ("bob", "0", "0"),
     ]
-    again = grade_submitted(fixture_kit, course, "fx_ops", students=("bob",))
+    again = grade_submitted(resolve_assignment(fixture_kit, "fx_ops"), course, students=("bob",))
     assert [(r.student, r.status, r.cached) for r in again] == [("bob", "graded", True)]
 
 
@@ -221,11 +224,14 @@ def test_nbgrader_grade_refuses_a_machine_that_lacks_a_need_unless_allowed(
     folder = course / "submitted" / "alice" / "fx_ops"
     shutil.copytree(kit_lacking_sst / "solutions" / "fx_ops", folder)
     with pytest.raises(MissingRequirements, match="lacks sst") as refused:
-        grade_submitted(kit_lacking_sst, course, "fx_ops")
+        grade_submitted(resolve_assignment(kit_lacking_sst, "fx_ops"), course)
     assert "3 points" in str(refused.value) and not (course / "autograder").exists()
     lines: list[str] = []
     (alice,) = grade_submitted(
-        kit_lacking_sst, course, "fx_ops", allow_missing=True, report=lines.append
+        resolve_assignment(kit_lacking_sst, "fx_ops"),
+        course,
+        allow_missing=True,
+        report=lines.append,
     )
     assert "lacks sst" in lines[0] and lines[-1].startswith("[1/1] alice: 7 / 10")
     assert (alice.results["score"], alice.results["max_score"]) == (7, 10)
