@@ -89,6 +89,6 @@ def kit_lacking_sst(own_fixture_kit: Path, tmp_path: Path, monkeypatch: pytest.M
     text = hidden.read_text()
     assert '@graded("1.2", points=3)' in text
     text = text.replace('@graded("1.2", points=3)', '@requires("sst")\n@graded("1.2", points=3)')
-    hidden.write_text(text.replace("import graded", "import graded, requires"))
+    hidden.write_text("from autograder.authoring import requires\n" + text)
     monkeypatch.setenv("AUTOGRADER_DATA_DIR", str(tmp_path / "no-data"))
     return own_fixture_kit
