@@ -2,7 +2,8 @@
 
 A window of L nucleotides becomes a 16 x L x L image: channel ``4 * a + b`` at ``(i, j)`` is
 ``onehot(s_i)[a] * onehot(s_j)[b]``, bases in the order A, C, G, U. T is read as U; N or any other
-letter is an all-zero one-hot (its row and column of the image are zero). Everything is float32.
+character is an all-zero one-hot (its row and column of the image are zero), one row per character
+of the string. Everything is float32.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ BASES = "ACGU"
 
 
 def one_hot(sequence: str) -> np.ndarray:
-    """One-hot code of one sequence, case-insensitive.
+    """One-hot code of one sequence, case-insensitive, one row per character.
 
     Args:
         sequence: a string of L letters.
@@ -27,8 +28,9 @@ def one_hot(sequence: str) -> np.ndarray:
     codes = None
     # TODO(5.1): one row per letter, a 1 in the column of its base (A, C, G, U; T is U).
     ### BEGIN SOLUTION
-    letters = np.frombuffer(sequence.upper().replace("T", "U").encode("ascii", "replace"), "S1")
-    codes = (letters[:, None] == np.array([b"A", b"C", b"G", b"U"])[None, :]).astype(np.float32)
+    # letter by letter (str.upper of the whole string turns "ß" into "SS": one row too many)
+    letters = np.array(list(sequence.translate(str.maketrans("acgtuT", "ACGUUU"))), dtype="U1")
+    codes = (letters[:, None] == np.array(list(BASES))[None, :]).astype(np.float32)
     ### END SOLUTION
     return codes
 

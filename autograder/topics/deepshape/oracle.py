@@ -51,9 +51,9 @@ def one_hot(sequence: str) -> np.ndarray:
     """(L, 4) float32 by a lookup table: A, C, G, U (T as U), zeros for anything else."""
     table = {"A": 0, "C": 1, "G": 2, "U": 3, "T": 3}
     out = np.zeros((len(sequence), 4), dtype=np.float32)
-    for i, letter in enumerate(sequence.upper()):
-        if letter in table:
-            out[i, table[letter]] = 1.0
+    for i, letter in enumerate(sequence):  # one row per character ("ß".upper() is "SS")
+        if letter.upper() in table:
+            out[i, table[letter.upper()]] = 1.0
     return out
 
 

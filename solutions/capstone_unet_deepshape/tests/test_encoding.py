@@ -24,9 +24,12 @@ def test_one_hot_bases_in_order():
 
 @graded("5.1", points=1)
 def test_one_hot_reads_t_as_u_and_other_letters_as_zeros():
-    sequence = "gAtTNcx-U"
+    # "ß" and "ﬆ" upper-case to two letters ("SS", "ST"): still one row each, of zeros
+    sequence = "gAtßTNcx-Uﬆa"
+    got = encoding.one_hot(sequence)
+    check_shape(got, (len(sequence), 4), name=f"one_hot({sequence!r}) (one row per character)")
     assert_close(
-        encoding.one_hot(sequence),
+        got,
         one_hot(sequence),
         name=f"one_hot({sequence!r}) (T is U, lower case allowed, N and others all zeros)",
     )
