@@ -47,7 +47,8 @@ def test_linear_forward_matches_torch(n, d_in, d_out):
 
 
 @graded("1.1", points=1)
-@pytest.mark.parametrize("n,d_in,d_out", [(1, 1, 1), (5, 2, 9)])
+# d_in != d_out: an output shaped like the input (x returned, zeros_like(x)) is wrong
+@pytest.mark.parametrize("n,d_in,d_out", [(1, 1, 2), (5, 2, 9)])
 def test_linear_shapes_and_dtypes(n, d_in, d_out):
     seed_everything(1)
     lin, _, _ = make_linear(d_in, d_out)
@@ -156,7 +157,9 @@ def test_activation_numeric_gradient(name):
     x[np.abs(x) < 1e-3] = 0.5  # keep away from ReLU's kink
     grad_out = np.random.randn(4, 3)
     layer = getattr(layers, name)()
-    layer.forward(x)
+    # the forward pass first: x returned by both passes is a consistent (linear) pair too
+    expected_out, _ = forward_backward(ACTIVATIONS[name], [x], grad_out)
+    assert_close(layer.forward(x), expected_out, name=f"{name}.forward output")
     grad_in = layer.backward(grad_out)
     expected = numeric_grad_array(layer.forward, x, grad_out)
     assert_close(
@@ -188,7 +191,9 @@ def test_gelu_numeric_gradient():
     seed_everything(9)
     x, grad_out = 2 * np.random.randn(4, 3), np.random.randn(4, 3)
     gelu = layers.GELU()
-    gelu.forward(x)
+    # the forward pass first: x returned by both passes is a consistent (linear) pair too
+    expected_out = F.gelu(torch.from_numpy(x), approximate="tanh").numpy()
+    assert_close(gelu.forward(x), expected_out, name="GELU.forward output (tanh form)")
     grad_in = gelu.backward(grad_out)
     expected = numeric_grad_array(gelu.forward, x, grad_out)
     assert_close(grad_in, expected, rtol=1e-5, atol=1e-7, name="GELU.backward grad_in vs numeric")

@@ -28,6 +28,12 @@ def test_inference_is_the_identity():
     )
     out = layer(x, training=False)
     check(np.array_equal(out, x), "Dropout(x, training=False) must return x unchanged")
+    # and only then: a layer that always returns x passes the lines above
+    out = layer(x, training=True)
+    check(
+        not np.array_equal(out, x),
+        "Dropout(0.5)(x, training=True) returned x unchanged: while training it drops values",
+    )
 
 
 @graded("3.2", points=4)

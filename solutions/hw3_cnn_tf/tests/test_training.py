@@ -52,11 +52,16 @@ def test_train_returns_the_history_and_stops_early():
 @graded("3.5", points=1)
 def test_zero_epochs_train_nothing_and_load_no_checkpoint():
     """``epochs=0`` (the handout): no epoch runs, so no checkpoint is saved; the file an earlier
-    run left at ``checkpoint`` (another model's weights) must not be loaded."""
+    run (one epoch of another model) left at ``checkpoint`` must not be loaded."""
     seed_everything(3055)
     model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 6, False)
-    probe("keras_tools.kit_cnn", (8, 8, 1), 10, 7, False).save_weights("old.weights.h5")
+    other = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 7, False)
     small = _small_digits(n_train=32, n_val=32)
+    earlier = training.train(other, small, epochs=1, checkpoint="old.weights.h5")
+    check(
+        len(dict(earlier).get("val_accuracy", [])) == 1,
+        f"train(..., epochs=1) returned {earlier!r}: one val_accuracy per epoch run expected",
+    )
     before = model(small["x_val"], training=False)
     history = training.train(model, small, epochs=0, checkpoint="old.weights.h5")
     check(

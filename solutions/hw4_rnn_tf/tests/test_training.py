@@ -110,13 +110,20 @@ def test_early_stopping_when_nothing_improves():
 @graded("4.6", points=1)
 def test_zero_epochs_train_nothing_and_keep_the_weights():
     """``epochs=0`` (the handout): no epoch runs, nothing is restored (no epoch's weights were
-    saved), the history's lists are empty and ``best_epoch`` is None."""
+    saved), the history's lists are empty and ``best_epoch`` is None. After one epoch of real
+    training first, so that a ``train`` that does nothing does not pass."""
     seed_everything(483)
     data = load_sentiment_corpus(**SMALL)
     vocab = Vocabulary.build(data.train.sentences)
     splits = [(*vocab.encode(s.sentences, 16), s.labels) for s in (data.train, data.dev)]
     model = classifier.SentenceClassifier(len(vocab), kit_cell(483), seed=3)
+    start = np.asarray(model(splits[1][0], splits[1][1]))
+    first = training.train(model, splits[0], splits[1], epochs=1, seed=3)
     before = np.asarray(model(splits[1][0], splits[1][1]))
+    check(
+        len(first["loss"]) == 1 and not np.allclose(before, start),
+        "train(..., epochs=1) must run one epoch and change the model's weights",
+    )
     history = training.train(model, splits[0], splits[1], epochs=0, seed=3)
     for key in ("loss", "train_accuracy", "dev_accuracy"):
         check(

@@ -3,6 +3,7 @@ two objects of one class that each keep their own cache."""
 
 import numpy as np
 import pytest
+import torch
 import torch.nn.functional as F
 
 from autograder.authoring import (
@@ -76,16 +77,24 @@ def test_relu_derivative_at_zero_is_zero():
 
 @graded("1.2", points=1)
 @pytest.mark.parametrize("name", ["ReLU", "Sigmoid"])
-@pytest.mark.parametrize("shape", [(1, 1), (3, 5)])
+@pytest.mark.parametrize("shape", [(1, 2), (3, 5)])
 def test_activation_shapes_and_dtypes(name, shape):
     seed_everything(42)
     layer = getattr(layers, name)()
-    out = layer.forward(np.random.randn(*shape))
+    x, grad_out = np.random.randn(*shape), np.random.randn(*shape)
+    # one negative and one positive input: on either sign alone, ReLU is x or zeros (trivial)
+    x.flat[0], x.flat[-1] = -1.5, 1.5
+    out = layer.forward(x)
     check_shape(out, shape, f"{name}.forward output")
-    grad_in = layer.backward(np.random.randn(*shape))
+    grad_in = layer.backward(grad_out)
     check_shape(grad_in, shape, f"{name}.backward grad_in")
     for value, what in ((out, "forward output"), (grad_in, "backward grad_in")):
         check(value.dtype == np.float64, f"{name}.{what}: dtype {value.dtype}, expected float64")
+    # and the values: an elementwise layer's shape alone is kept by x returned or zeros_like(x)
+    oracle = {"ReLU": torch.relu, "Sigmoid": torch.sigmoid}[name]
+    expected_out, (expected_grad,) = forward_backward(oracle, [x], grad_out)
+    assert_close(out, expected_out, name=f"{name}.forward output")
+    assert_close(grad_in, expected_grad, name=f"{name}.backward grad_in")
 
 
 @graded("1.3", points=1)

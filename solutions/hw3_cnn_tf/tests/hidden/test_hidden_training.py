@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from autograder.authoring import (
+    assert_close,
     check,
     check_accuracy,
     graded,
@@ -72,10 +73,23 @@ def test_layer_outputs_run_in_inference_mode():
     model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 5)
     before = model.get_layer("bn1").moving_mean.numpy()
     x = np.random.default_rng(2).normal(3.0, 1.0, (4, 8, 8, 1)).astype("float32")
-    training.layer_outputs(model, x)
+    outputs = training.layer_outputs(model, x)
     after = model.get_layer("bn1").moving_mean.numpy()
     check(
         np.array_equal(before, after),
         "layer_outputs changed BatchNormalization's moving mean: call each layer with "
         "training=False",
+    )
+    # the outputs too (a layer_outputs that computes nothing leaves the moving mean alone): in
+    # training mode the batch norms would use this batch's statistics (its mean is 3, not 0)
+    check(
+        isinstance(outputs, dict) and "logits" in outputs,
+        "layer_outputs must return a dict keyed by layer name",
+    )
+    assert_close(
+        outputs["logits"],
+        model(x, training=False),
+        rtol=1e-5,
+        atol=1e-5,
+        name="layer_outputs['logits'] against the model's output in inference mode",
     )
