@@ -32,11 +32,14 @@ def random_conv(shape, seed):
 def test_conv_forward_more_shapes(shape):
     x, w, b = random_conv(shape, 240)
     stride, pad = SHAPES[shape][2:]
-    out, _ = conv.conv2d_forward(x, w, b, stride, pad)
+    out, cache = conv.conv2d_forward(x, w, b, stride, pad)
     assert_close(
         out,
         conv2d(x, w, b, stride, pad),
         name=f"conv2d_forward output ({shape}, stride {stride}, pad {pad})",
+    )
+    assert cache is not None, (
+        "conv2d_forward returns (out, cache): cache keeps what conv2d_backward needs, not None"
     )
 
 

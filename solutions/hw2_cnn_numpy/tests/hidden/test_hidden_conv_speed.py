@@ -93,6 +93,15 @@ def test_fast_conv_is_10_times_faster_than_loops():
     assert_close(out, conv2d(x, w, b, STRIDE, PAD), name=f"conv2d_fast_forward output ({where})")
     for name, got, expected in (("dx", dx, ex), ("dw", dw, ew), ("db", db, eb)):
         assert_close(got, expected, name=f"conv2d_fast_backward {name} ({where})")
+    # H_out and W_out each from their own pad and stride: (5 - 3) // 1 + 1 by (6 + 4 - 3) // 2 + 1
+    xs, ws, bs = rng.normal(size=(2, 2, 5, 6)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
+    out_small, _ = conv_fast.conv2d_fast_forward(xs, ws, bs, (1, 2), (0, 2))
+    assert_close(
+        out_small,
+        conv2d(xs, ws, bs, (1, 2), (0, 2)),
+        name="conv2d_fast_forward output (x (2, 2, 5, 6), w (3, 2, 3, 3), stride (1, 2), "
+        "pad (0, 2))",
+    )
     baseline()  # warm up both
     times = {"baseline": [], "candidate": []}
     for _ in range(REPEATS):
