@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from threadpoolctl import threadpool_limits
@@ -35,7 +36,18 @@ from autograder.mutation.operators import Mutant, make_mutants
 from autograder.runtime.causes import Cause
 from autograder.runtime.threads import share, thread_env
 
-__all__ = ["MutationError", "MutationRun", "Outcome", "TaskScore", "all_mutants", "run_mutants"]
+__all__ = [
+    "MutationError",
+    "MutationRun",
+    "Outcome",
+    "TaskScore",
+    "all_mutants",
+    "preload",
+    "run_forked",
+    "run_mutants",
+]
+
+T = TypeVar("T")
 
 
 class MutationError(RuntimeError):
@@ -118,7 +130,7 @@ def all_mutants(solution: Path, modules: list[str]) -> list[Mutant]:
     return out
 
 
-def _preload(tests: Path, package: str) -> None:
+def preload(tests: Path, package: str) -> None:
     """Import what the test files import at their top (but the assignment), once, here."""
     for path in sorted(tests.rglob("test_*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -159,9 +171,9 @@ def _fork_pytest(cmd: list[str], threads: int) -> int:
 
 @dataclass
 class _Job:
-    """One pytest run in a forked child: a mutant's, or the reference's (``mutant`` None)."""
+    """One pytest run in a forked child, of item ``index`` of the work."""
 
-    mutant: Mutant | None
+    index: int
     tasks: tuple[str, ...]
     folder: tempfile.TemporaryDirectory
     results: Path
@@ -206,7 +218,7 @@ def run_mutants(
     mutants = [m for m in all_mutants(solution, modules) if m.task in wanted]
     equivalent = load_equivalent(solution)
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
-    _preload(solution / "tests", name)
+    preload(solution / "tests", name)
     reference = tuple(t.id for t in chosen)
     lost, run.unrunnable = _run_jobs(resolved, [(None, reference)], 1, None)[0]
     if lost:
@@ -252,27 +264,58 @@ def _run_jobs(
     *,
     first_failure: bool = False,
 ) -> list[tuple[list[str], int]]:
-    """Grade each (mutant or reference, tasks) in a forked pytest run, ``jobs`` at a time.
+    """Grade each (mutant or reference, tasks) of ``work``, ``jobs`` at a time.
 
     Returns:
         For each item of ``work``, in order, the tasks where it lost points and the count of
         tests this machine could not run (``_lost_points``).
+    """
+    done = 0
+
+    def finished(index: int, lost: tuple[list[str], int]) -> None:
+        nonlocal done
+        done += 1
+        mutant = work[index][0]
+        if report is not None and mutant is not None:
+            report(mutant, lost, done)
+
+    changes = [({m.file: m.text.encode("utf-8")} if m else {}, tasks) for m, tasks in work]
+    return run_forked(
+        resolved, changes, jobs, _lost_points, finished=finished, first_failure=first_failure
+    )
+
+
+def run_forked(
+    resolved: ResolvedAssignment,
+    work: list[tuple[dict[str, bytes], tuple[str, ...]]],
+    jobs: int,
+    read: Callable[[Path, tuple[str, ...]], T],
+    *,
+    finished: Callable[[int, T], None] | None = None,
+    first_failure: bool = False,
+) -> list[T]:
+    """Grade the reference with each item's files changed (file name -> new text) on the item's
+    tasks, each in a pytest run forked from this warm process (``preload`` first), ``jobs`` at
+    a time; a run past the assignment's budget and grace is killed. Used by the mutation run
+    and by the trivial-bodies check.
+
+    Returns:
+        ``read(results file, tasks)`` of each item, in the order of ``work``; ``finished`` is
+        called with the item's index and that value as each run ends.
     """
     assignment = resolved.assignment
     solution = resolved.kit / "solutions" / resolved.name
     editable = {f: (solution / f).read_bytes() for f in assignment.editable_files}
     limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
     pending = list(enumerate(work))
-    running: dict[int, tuple[int, _Job]] = {}
-    out: list[tuple[list[str], int]] = [([], 0) for _ in work]
-    done, threads = 0, share(jobs)
+    running: dict[int, _Job] = {}
+    out: list[T | None] = [None] * len(work)
+    threads = share(jobs)
     while pending or running:
         while pending and len(running) < max(1, jobs):
-            index, (mutant, tasks) = pending.pop(0)
-            folder = tempfile.TemporaryDirectory(prefix="ag-mutant-")
-            files = dict(editable)
-            if mutant is not None:
-                files[mutant.file] = mutant.text.encode("utf-8")
+            index, (changed, tasks) = pending.pop(0)
+            folder = tempfile.TemporaryDirectory(prefix="ag-forked-")
+            files = {**editable, **changed}
             root = prepare_workspace(resolved.release, files, Path(folder.name) / "submission")
             results = Path(folder.name) / "results.jsonl"
             cmd = pytest_command(
@@ -287,26 +330,25 @@ def _run_jobs(
                 slow_import="stop",
                 first_failure=first_failure,  # one lost point is enough to kill a mutant
             )
-            job = _Job(mutant, tasks, folder, results, deadline=time.monotonic() + limit)
+            job = _Job(index, tasks, folder, results, deadline=time.monotonic() + limit)
             job.pid = _fork_pytest(cmd, threads)
-            running[job.pid] = (index, job)
+            running[job.pid] = job
         pid, _ = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             now = time.monotonic()
-            for _, job in running.values():
+            for job in running.values():
                 if now > job.deadline:
                     os.killpg(job.pid, signal.SIGKILL)
             time.sleep(0.02)
             continue
         if pid not in running:
             continue  # a child this run did not start
-        index, job = running.pop(pid)
-        out[index] = _lost_points(job.results, job.tasks)
+        job = running.pop(pid)
+        out[job.index] = read(job.results, job.tasks)
         job.folder.cleanup()
-        done += 1
-        if report is not None and job.mutant is not None:
-            report(job.mutant, out[index], done)
-    return out
+        if finished is not None:
+            finished(job.index, out[job.index])
+    return out  # type: ignore[return-value]
 
 
 def _task_of(mutant_id: str, mutants: list[Mutant]) -> bool:

@@ -12,21 +12,15 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
-import os
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignment.paths import resolve_assignment
-from autograder.grading.grade import GRACE_SECONDS
-from autograder.grading.intake import prepare_workspace
-from autograder.grading.run import Run, pytest_command, read_events
+from autograder.grading.run import Run, read_events
 from autograder.mutation.operators import solution_regions
-from autograder.mutation.run import _fork_pytest, _preload
+from autograder.mutation.run import preload, run_forked
 from autograder.runtime.causes import Cause
-from autograder.runtime.threads import share
 
 __all__ = ["KINDS", "Trivial", "score_trivial", "trivial_module"]
 
@@ -99,69 +93,39 @@ def score_trivial(
 ) -> list[Trivial]:
     """Grade each (task, kind) of ``cases`` on its task alone; cases whose kind does not apply
     to the task's regions are left out of the result."""
-    paths = resolve_assignment(kit, name)
-    assignment = paths.assignment
+    resolved = resolve_assignment(kit, name)
+    assignment = resolved.assignment
     solution = kit / "solutions" / name
     editable = {f: (solution / f).read_text(encoding="utf-8") for f in assignment.editable_files}
-    _preload(solution / "tests", name)
-    limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
-    work = []
+    preload(solution / "tests", name)
+    applied, work = [], []
     for task, kind in cases:
         files = {f: trivial_module(t, task, kind) for f, t in editable.items()}
         if any(v is None for f, v in files.items() if _has_region(editable[f], task)):
             continue  # the kind does not apply to one of the task's functions
-        changed = {f: v for f, v in files.items() if v is not None}
+        changed = {f: v.encode("utf-8") for f, v in files.items() if v is not None}
         if changed:
-            work.append((task, kind, {**editable, **changed}))
-    out: list[Trivial] = []
-    running: dict[int, tuple] = {}
-    threads = share(jobs)
-    while work or running:
-        while work and len(running) < max(1, jobs):
-            task, kind, files = work.pop(0)
-            folder = tempfile.TemporaryDirectory(prefix="ag-trivial-")
-            data = {f: t.encode("utf-8") for f, t in files.items()}
-            root = prepare_workspace(paths.release, data, Path(folder.name) / "submission")
-            results = Path(folder.name) / "results.jsonl"
-            cmd = pytest_command(
-                solution / "tests",
-                root,
-                results,
-                mode="inprocess",
-                tasks=(task,),
-                public_only=False,
-                sandbox=False,
-                worker_user="keep",
-                slow_import="stop",
-            )
-            pid = _fork_pytest(cmd, threads)
-            running[pid] = (task, kind, folder, results, time.monotonic() + limit)
-        pid, _ = os.waitpid(-1, os.WNOHANG)
-        if pid == 0:
-            for child, (*_, deadline) in running.items():
-                if time.monotonic() > deadline:
-                    os.killpg(child, 9)
-            time.sleep(0.02)
-            continue
-        if pid not in running:
-            continue
-        task, kind, folder, results, _ = running.pop(pid)
-        out.append(_scored(results, task, kind, assignment.task(task).points))
-        folder.cleanup()
-    order = {case: i for i, case in enumerate(cases)}
-    return sorted(out, key=lambda t: order[(t.task, t.kind)])
+            applied.append((task, kind))
+            work.append((changed, (task,)))
+    scored = run_forked(resolved, work, jobs, _scored)
+    return [
+        Trivial(task, kind, points, assignment.task(task).points, kept)
+        for (task, kind), (points, kept) in zip(applied, scored, strict=True)
+    ]
 
 
 def _has_region(text: str, task: str) -> bool:
     return any(r.task == task for r in solution_regions(text))
 
 
-def _scored(results: Path, task: str, kind: str, of: float) -> Trivial:
+def _scored(results: Path, tasks: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
+    """The points a run kept on its task and the tests that gave them (tests this machine
+    cannot run left out)."""
     run = Run()
     read_events(results, run)
-    rows = [r for r in run.rows if r.task == task and r.cause is not Cause.MISSING]
+    rows = [r for r in run.rows if r.task in tasks and r.cause is not Cause.MISSING]
     kept = tuple(r.nodeid.split("::")[-1] for r in rows if r.score > 0)
-    return Trivial(task, kind, sum(r.score for r in rows), of, kept)
+    return sum(r.score for r in rows), kept
 
 
 def main(argv: list[str]) -> None:

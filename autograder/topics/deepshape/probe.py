@@ -9,7 +9,8 @@ on the submission's other tasks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -261,6 +262,17 @@ def recalibrate_batchnorm(
         m.momentum = momentum
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """PyTorch on one thread inside the block, as many as before after it."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def learn(
     pair_image: Callable,
     unet_cls: Callable,
@@ -300,70 +312,28 @@ def learn(
         training (e.g. ``"cuda:0"``), "cuda_available": ``torch.cuda.is_available()`` here}.
     """
     device = pick_device(device)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # two threads on a busy 2-core machine ran 7 times slower than one
-    try:
-        return _learn(
-            pair_image,
-            unet_cls,
-            loss_cls,
-            step,
-            predict,
-            codes,
-            targets,
-            test_codes,
-            epochs,
-            seed,
-            base,
-            depth,
-            alpha,
-            lr,
-            batch_size,
-            device,
-        )
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _learn(
-    pair_image,
-    unet_cls,
-    loss_cls,
-    step,
-    predict,
-    codes,
-    targets,
-    test_codes,
-    epochs,
-    seed,
-    base,
-    depth,
-    alpha,
-    lr,
-    batch_size,
-    device,
-) -> dict[str, Any]:
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    model = unet_cls(16, base, depth).to(device)
-    loss_fn = loss_cls(model, alpha)
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
-    for _ in range(epochs):
-        order = rng.permutation(len(codes))
-        for start in range(0, len(codes), batch_size):
-            idx = order[start : start + batch_size]
-            images = torch.from_numpy(np.asarray(pair_image(codes[idx]), np.float32)).to(device)
-            y = torch.from_numpy(np.asarray(targets[idx], np.float32)).to(device)
-            step(model, loss_fn, optimiser, images, y)
-    recalibrate_batchnorm(model, lambda idx: pair_image(codes[idx]), len(codes), device)
-    out = []
-    for start in range(0, len(test_codes), 64):
-        images = torch.from_numpy(
-            np.asarray(pair_image(test_codes[start : start + 64]), np.float32)
-        )
-        out.append(np.asarray(predict(model, images.to(device)), dtype=np.float32))
-    return {
-        "logits": np.concatenate(out),
-        "device": str(next(model.parameters()).device),
-        "cuda_available": bool(torch.cuda.is_available()),
-    }
+    with _one_thread():  # two threads on a busy 2-core machine ran 7 times slower than one
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        model = unet_cls(16, base, depth).to(device)
+        loss_fn = loss_cls(model, alpha)
+        optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+        for _ in range(epochs):
+            order = rng.permutation(len(codes))
+            for start in range(0, len(codes), batch_size):
+                idx = order[start : start + batch_size]
+                images = torch.from_numpy(np.asarray(pair_image(codes[idx]), np.float32)).to(device)
+                y = torch.from_numpy(np.asarray(targets[idx], np.float32)).to(device)
+                step(model, loss_fn, optimiser, images, y)
+        recalibrate_batchnorm(model, lambda idx: pair_image(codes[idx]), len(codes), device)
+        out = []
+        for start in range(0, len(test_codes), 64):
+            images = torch.from_numpy(
+                np.asarray(pair_image(test_codes[start : start + 64]), np.float32)
+            )
+            out.append(np.asarray(predict(model, images.to(device)), dtype=np.float32))
+        return {
+            "logits": np.concatenate(out),
+            "device": str(next(model.parameters()).device),
+            "cuda_available": bool(torch.cuda.is_available()),
+        }
