@@ -13,6 +13,11 @@ from autograder.grading import grade
 from autograder.release import release
 from autograder.runtime.threads import THREAD_VARIABLES, share
 
+try:  # pytest 9 keeps a node's id in ``_id`` (see pytest_collection_modifyitems)
+    from _pytest.nodeid import coerce_node_id
+except ImportError:  # earlier pytest: ``_nodeid``, a plain string
+    coerce_node_id = None
+
 KIT = Path(__file__).resolve().parent.parent
 FIXTURE_KIT = Path(__file__).resolve().parent / "fixtures" / "kit"
 
@@ -33,13 +38,29 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ.setdefault(var, str(share(workers)))
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test's group for ``--dist loadgroup``, written into its id as pytest-xdist does
+    (``<id>@<group>``, which is how its scheduler reads groups): with pytest 9, whose nodes
+    keep their id in ``_id``, xdist 3.8's own step (``item._nodeid = ...``) changes nothing,
+    and every test was dealt out alone: both workers graded the references and built the
+    nbgrader course, and two attack tests watched each other's processes."""
+    if not config.getvalue("loadgroup"):
+        return
     for item in items:
         path = item.nodeid.split("::")[0]
         if "graded_reference" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("graded-reference"))
+            group = "graded-reference"
         elif path not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(path))
+            group = path
+        else:
+            continue
+        if "@" not in item.nodeid:
+            grouped = f"{item.nodeid}@{group}"
+            if coerce_node_id is not None:
+                item._id = coerce_node_id(grouped)
+            else:
+                item._nodeid = grouped
 
 
 @pytest.fixture(scope="session")

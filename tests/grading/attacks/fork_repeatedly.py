@@ -1,4 +1,4 @@
-# phrase: limit of processes and threads
+# phrase: processes and threads was reached
 import os, sys, time, subprocess, socket, threading
 import numpy as np
 
