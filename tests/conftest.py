@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep their id in ``_id``, xdist 3.8's own step (``item._nodeid = ...``) changes nothing,
     and every test was dealt out alone: both workers graded the references and built the
     nbgrader course, and two attack tests watched each other's processes."""
-    if not config.getvalue("loadgroup"):
+    if not getattr(config.option, "loadgroup", False):  # set by xdist for --dist loadgroup only
         return
     for item in items:
         path = item.nodeid.split("::")[0]
