@@ -148,15 +148,18 @@ def preload(tests: Path, package: str) -> None:
                         pass
 
 
-def _fork_pytest(cmd: list[str], threads: int) -> int:
+def _fork_pytest(cmd: list[str], threads: int, cwd: Path) -> int:
     """Start ``cmd`` (a ``python -m pytest ...`` line) as a forked child whose numerical
-    libraries use ``threads`` threads; returns its pid."""
+    libraries use ``threads`` threads, working in ``cwd`` (the tree it grades, as the worker of
+    an official grading does: files the tests write, checkpoints and logs, land there and not in
+    the folder the command was started from, and no run reads another's); returns its pid."""
     pid = os.fork()
     if pid:
         return pid
     code = 70
     try:
         os.setsid()
+        os.chdir(cwd)
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(quiet, fd)
@@ -304,7 +307,8 @@ def run_forked(
         called with the item's index and that value as each run ends.
     """
     assignment = resolved.assignment
-    solution = resolved.kit / "solutions" / resolved.name
+    # absolute: each run works in its own folder (``_fork_pytest``)
+    solution = (resolved.kit / "solutions" / resolved.name).resolve()
     editable = {f: (solution / f).read_bytes() for f in assignment.editable_files}
     limit = GRACE_SECONDS + assignment.time_budget + assignment.time_limit
     pending = list(enumerate(work))
@@ -331,7 +335,7 @@ def run_forked(
                 first_failure=first_failure,  # one lost point is enough to kill a mutant
             )
             job = _Job(index, tasks, folder, results, deadline=time.monotonic() + limit)
-            job.pid = _fork_pytest(cmd, threads)
+            job.pid = _fork_pytest(cmd, threads, root)
             running[job.pid] = job
         pid, _ = os.waitpid(-1, os.WNOHANG)
         if pid == 0:

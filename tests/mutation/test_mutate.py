@@ -94,6 +94,11 @@ def test_a_weakened_test_lets_a_mutant_survive(own_fixture_kit: Path):
         text = path.read_text()
         weakened = "\n".join(line for line in text.splitlines() if "s.calls ==" not in line)
         assert weakened != text
+        # and a test that writes into its working folder, as a checkpoint or a log does
+        weakened = weakened.replace(
+            "    s = scaler.Scaler(2.5)\n",
+            '    s = scaler.Scaler(2.5)\n    open("left-by-a-test.txt", "w").close()\n',
+        )
         path.write_text(weakened + "\n")
     done = _mutate(own_fixture_kit, "--task", "1.2")
     assert done.returncode == 1, done.stdout + done.stderr
@@ -102,3 +107,6 @@ def test_a_weakened_test_lets_a_mutant_survive(own_fixture_kit: Path):
     assert "| 1.2 | Scaler | 5 | 2 | 0 | 3 | 40.0 % |" in done.stdout
     assert "-        self.calls += 1\n+        pass" in done.stdout
     assert not (own_fixture_kit / "solutions" / "fx_ops" / "mutation-report.md").exists()
+    # each mutant's run works in the tree it grades (as an official grading's worker does), so
+    # files its tests write neither land where mutate was started nor meet the next mutant's run
+    assert not list(own_fixture_kit.rglob("left-by-a-test.txt"))
