@@ -93,11 +93,18 @@ def kit_cnn(
     n_classes: int = 10,
     seed: int = 0,
     batch_norm: bool = True,
+    training_default: bool = False,
 ) -> Any:
     """A small CNN of Keras's own layers: conv, batch norm, ReLU, max-pool, twice, then dense
     (without the batch norms when ``batch_norm`` is false: nothing then changes while training
-    with a learning rate of 0)."""
+    with a learning rate of 0). With ``training_default`` a layer ``shift`` after ``flatten``
+    adds 1 in training mode, and its ``call``'s ``training`` defaults to True (a layer may
+    choose that default): only a call with ``training=False`` puts it in inference mode."""
     import keras
+
+    class ShiftWhileTraining(keras.layers.Layer):
+        def call(self, x, training=True):
+            return x + 1.0 if training else x
 
     keras.utils.set_random_seed(seed)
     layers = keras.layers
@@ -107,7 +114,10 @@ def kit_cnn(
         if batch_norm:
             stack.append(layers.BatchNormalization(name=f"bn{i}"))
         stack += [layers.ReLU(name=f"relu{i}"), layers.MaxPooling2D(2, name=f"pool{i}")]
-    stack += [layers.Flatten(name="flatten"), layers.Dense(n_classes, name="logits")]
+    stack.append(layers.Flatten(name="flatten"))
+    if training_default:
+        stack.append(ShiftWhileTraining(name="shift"))
+    stack.append(layers.Dense(n_classes, name="logits"))
     return keras.Sequential(stack)
 
 

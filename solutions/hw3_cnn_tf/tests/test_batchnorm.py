@@ -51,6 +51,11 @@ def test_weights_have_the_handout_names_shapes_and_starting_values():
             bool(getattr(layer, name).trainable) == trainable,
             f"BatchNorm.{name} should {'' if trainable else 'not '}be trainable",
         )
+        weight = str(getattr(layer, name).name).split("/")[-1].split(":")[0]
+        check(
+            weight == name,
+            f"BatchNorm.{name} is a weight named {weight!r}: give add_weight name={name!r}",
+        )
 
 
 @graded("3.1", points=6)

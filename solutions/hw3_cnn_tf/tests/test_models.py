@@ -74,7 +74,18 @@ def _weights(model):
 @graded("3.3", points=3)
 def test_cnn_layers_names_and_order():
     seed_everything(3030)
-    _check_layers(_layers(models.build_cnn((8, 8, 1), 10, (4, 6))), CNN_LAYERS, "build_cnn")
+    model = models.build_cnn((8, 8, 1), 10, (4, 6))
+    _check_layers(_layers(model), CNN_LAYERS, "build_cnn")
+    # 3 x 3 kernels of filters[0] then filters[1] channels: (8, 8) -> (4, 4) -> (2, 2) x 6 = 24
+    expected = {"conv1": (3, 3, 1, 4), "conv2": (3, 3, 4, 6), "logits": (24, 10)}
+    for name, shape in expected.items():
+        got = tuple(model.get_layer(name).get_weights()[0].shape)
+        check(
+            got == shape,
+            f"build_cnn((8, 8, 1), 10, filters=(4, 6)): {name}'s kernel has shape {got}, "
+            f"expected {shape} (conv1 Conv2D(filters[0], 3), conv2 Conv2D(filters[1], 3), "
+            "padding same)",
+        )
 
 
 @graded("3.3", points=2)

@@ -78,7 +78,7 @@ def test_zero_epochs_train_nothing_and_load_no_checkpoint():
     )
 
 
-@graded("3.5", points=5)
+@graded("3.5", points=4)
 def test_the_model_returned_holds_the_best_checkpoint():
     """The validation labels are shifted by one class, so the validation accuracy is best
     before the model has learnt much and falls as it learns: the best epoch is not the last."""
@@ -110,14 +110,15 @@ def test_the_model_returned_holds_the_best_checkpoint():
     )
 
 
-@graded("3.5", points=5)
+@graded("3.5", points=4)
 def test_tensorboard_logs_hold_each_epochs_loss_and_accuracy():
     seed_everything(3052)
     model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 2)
+    logs = "logs-of-the-tensorboard-test"  # no other test writes here
     history = training.train(
-        model, _small_digits(), epochs=3, patience=5, checkpoint="tb.weights.h5", log_dir="logs"
+        model, _small_digits(), epochs=3, patience=5, checkpoint="tb.weights.h5", log_dir=logs
     )
-    scalars = probe("keras_tools.tensorboard_scalars", "logs")
+    scalars = probe("keras_tools.tensorboard_scalars", logs)
     for run, prefix in (("train", ""), ("validation", "val_")):
         for tag in ("loss", "accuracy"):
             key = f"{run}/epoch_{tag}"

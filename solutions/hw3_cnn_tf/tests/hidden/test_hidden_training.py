@@ -33,7 +33,7 @@ TRAIN_THRESHOLD = 0.85
 FASHION_THRESHOLD = 0.75
 
 
-@graded("3.5", points=6)
+@graded("3.5", points=5)
 def test_training_reaches_the_digits_threshold():
     seed_everything(3053)
     digits = data.load_digits_images()
@@ -67,10 +67,86 @@ def test_training_on_a_fashion_mnist_subset():
     )
 
 
+def _memorised_digits():
+    """300 training digits, validated on 30 of them: the validation accuracy reaches its best
+    within a few epochs and stays, while the validation loss keeps falling for ten."""
+    digits = data.load_digits_images()
+    x, y = digits["x_train"][:300], digits["y_train"][:300]
+    return {"x_train": x, "y_train": y, "x_val": x[:30], "y_val": y[:30]}
+
+
+@graded("3.5", points=2)
+def test_early_stopping_watches_the_validation_accuracy():
+    """Keras's EarlyStopping(monitor="val_accuracy", mode="max", patience=2) stops a run when two
+    epochs in a row bring no higher validation accuracy than the first best: a run of at most
+    10 epochs lasts min(10, k + 1 + 2) epochs, with k the first epoch of the best accuracy.
+
+    Measured (reference, lr 0.01, the kit's CNN without batch norms, model seeds 0..5): 4 to 9
+    epochs; the same train watching val_loss ran all 10 for every seed and broke the rule for
+    seeds 1..5 (its validation accuracy peaks early, its loss still falls). Seeds 4 and 5 here:
+    7 and 4 epochs with val_accuracy."""
+    patience, epochs = 2, 10
+    for seed in (4, 5):
+        seed_everything(3070 + seed)
+        model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, seed, False)
+        history = training.train(
+            model,
+            _memorised_digits(),
+            epochs=epochs,
+            learning_rate=0.01,
+            patience=patience,
+            checkpoint="stopping.weights.h5",
+        )
+        accuracies = [float(a) for a in history["val_accuracy"]]
+        first_best = int(np.argmax(accuracies))
+        expected = min(epochs, first_best + 1 + patience)
+        check(
+            len(accuracies) == expected,
+            f"train(..., epochs={epochs}, patience={patience}) ran {len(accuracies)} epochs, "
+            f"with validation accuracies {', '.join(f'{a:.3f}' for a in accuracies)}: the first "
+            f"best is in epoch {first_best + 1}, so early stopping on val_accuracy (mode max) "
+            f"stops after {expected}",
+        )
+
+
+@graded("3.5", points=1)
+def test_each_epoch_is_shuffled():
+    """The same model trained for one epoch of three batches under two seeds: ``fit`` shuffles
+    by default, so the two orders and the weights differ (by 0.05 in the reference, seeds 1 and
+    2, 3 and 4); with shuffle=False they are equal to the last bit."""
+    digits = data.load_digits_images()
+    small = {
+        "x_train": digits["x_train"][:96],
+        "y_train": digits["y_train"][:96],
+        "x_val": digits["x_val"][:32],
+        "y_val": digits["y_val"][:32],
+    }
+    weights = []
+    for seed in (3080, 3081):
+        model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 7, False)
+        seed_everything(seed)
+        training.train(
+            model,
+            small,
+            epochs=1,
+            batch_size=32,
+            learning_rate=0.01,
+            checkpoint="shuffle.weights.h5",
+        )
+        weights.append(np.concatenate([np.ravel(w) for w in model.get_weights()]))
+    check(
+        not np.array_equal(weights[0], weights[1]),
+        "two runs of train under different seeds left the same weights: the batches came in "
+        "the same order, so fit did not shuffle (keep its default, shuffle=True)",
+    )
+
+
 @graded("3.6", points=2)
 def test_layer_outputs_run_in_inference_mode():
+    """The kit's CNN with a layer ``shift`` whose call defaults to ``training=True`` (it adds 1
+    in training mode): a layer called without ``training=False`` leaves inference mode there."""
     seed_everything(3062)
-    model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 5)
+    model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 5, True, True)
     before = model.get_layer("bn1").moving_mean.numpy()
     x = np.random.default_rng(2).normal(3.0, 1.0, (4, 8, 8, 1)).astype("float32")
     outputs = training.layer_outputs(model, x)
@@ -91,5 +167,6 @@ def test_layer_outputs_run_in_inference_mode():
         model(x, training=False),
         rtol=1e-5,
         atol=1e-5,
-        name="layer_outputs['logits'] against the model's output in inference mode",
+        name="layer_outputs['logits'] against the model's output in inference mode (each "
+        "layer called with training=False: the model's layer 'shift' defaults to training=True)",
     )
