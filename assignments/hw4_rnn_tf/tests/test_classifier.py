@@ -32,6 +32,8 @@ def test_logits_match_the_masked_unroll():
     seed_everything(460)
     rng = np.random.default_rng(460)
     model, w, u = build(rng, 12, 4, 3, 2, pair=True)
+    # a bias away from its zero start, so that a logit without it, or minus it, shows
+    probe("recurrent.assign_variable", model, "b_out", np.array([0.7, -1.3]))
     ids, mask = ids_and_mask(rng, [5, 2, 4], 5, 12)
     logits = model(ids, mask)
     expected = classifier_logits(model.embedding, model.w_out, model.b_out, w, u, True, ids, mask)

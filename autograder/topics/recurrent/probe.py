@@ -16,7 +16,7 @@ from autograder.data.text import Vocabulary
 from autograder.runtime.probes.keras_tools import tensorboard_scalars
 from autograder.topics.recurrent.data.sentiment import load_sentiment_corpus
 
-__all__ = ["cell_gradients", "cell_sequence", "set_weights", "train_and_predict"]
+__all__ = ["assign_variable", "cell_gradients", "cell_sequence", "set_weights", "train_and_predict"]
 
 
 def set_weights(
@@ -26,6 +26,12 @@ def set_weights(
     for name, value in (("kernel", kernel), ("recurrent_kernel", recurrent_kernel), ("bias", bias)):
         variable = getattr(cell, name)
         variable.assign(np.asarray(value, dtype=variable.dtype.as_numpy_dtype))
+
+
+def assign_variable(owner: Any, name: str, value: np.ndarray) -> None:
+    """Assign ``owner.<name>``, a variable (a classifier's ``b_out``), keeping its dtype."""
+    variable = getattr(owner, name)
+    variable.assign(np.asarray(value, dtype=variable.dtype.as_numpy_dtype))
 
 
 def _flatten_state(state: Any) -> list[np.ndarray]:
