@@ -63,11 +63,12 @@ def test_pair_image_of_one_pair_of_bases():
 
 @graded("5.1", points=1)
 def test_pair_image_is_float32_and_symmetric_under_swapping_bases():
-    codes = random_codes(2, 8, 511)
+    codes = random_codes(2, 8, 511).astype(np.float64)  # any one-hot codes: float32 out
     got = encoding.pair_image(codes)
     check(
         got.dtype == np.float32,
-        f"pair_image returned {got.dtype}, expected float32 (the U-Net computes in float32)",
+        f"pair_image of float64 codes returned {got.dtype}, expected float32 (the U-Net "
+        "computes in float32)",
     )
     swapped = got.reshape(2, 4, 4, 8, 8).transpose(0, 2, 1, 4, 3).reshape(2, 16, 8, 8)
     assert_close(got, swapped, name="pair_image: channel 4*a + b at (i, j) vs 4*b + a at (j, i)")

@@ -28,7 +28,8 @@ def test_train_step_does_what_adam_steps_do():
         expected["losses"],
         rtol=1e-7,
         atol=1e-10,
-        name="train_step: the losses of 3 calls (gradients cleared before each backward pass)",
+        name="train_step: the losses of 3 calls on a model left in evaluation mode (train mode "
+        "first, gradients cleared before each backward pass)",
     )
     for name, value in expected["params"].items():
         assert_close(

@@ -212,8 +212,11 @@ def _masked_mse(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 def train_toy(step: Callable, seed: int, x: np.ndarray, y: np.ndarray, steps: int) -> dict:
     """``steps`` calls of ``step(model, loss_fn, Adam, x, y)`` on ``toy_regressor(seed)``;
-    the returned losses and the final parameters (model in the state ``step`` leaves it)."""
+    the returned losses and the final parameters (model in the state ``step`` leaves it).
+    The model starts in evaluation mode, as ``predict`` leaves it: a step must switch to
+    training mode itself."""
     model = toy_regressor(seed)
+    model.eval()
     optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
     losses = [step(model, _masked_mse, optimiser, _tensor(x), _tensor(y)) for _ in range(steps)]
     if not all(isinstance(v, float) for v in losses):

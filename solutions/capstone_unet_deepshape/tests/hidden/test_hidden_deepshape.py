@@ -82,10 +82,11 @@ def test_deepshape_loss_with_alpha_zero_is_the_masked_bce():
 
 @graded("5.6", points=2)
 def test_metrics_on_one_sequence_and_zero_logits():
-    targets = np.array([0.0, 1.0, np.nan, 1.0, 0.0])
-    logits = np.array([0.0, 0.0, 5.0, 1.0, -1.0])  # a logit of exactly 0 predicts 0
+    targets = np.array([0.0, 0.0, np.nan, 1.0, 0.0, 0.0])
+    logits = np.array([0.0, 0.0, 5.0, 1.0, -1.0, 2.0])  # a logit of exactly 0 predicts 0
     accuracy = metrics.masked_accuracy(logits, targets)
-    assert_close(float(accuracy), 0.75, name="masked_accuracy of (L,) arrays, logits 0 -> 0")
-    auc = metrics.masked_auroc(np.zeros(5), targets)
+    # logits > 0: right at 0, 1, 3, 4 of the 5 known (0.8); logits >= 0 would give 0.4
+    assert_close(float(accuracy), 0.8, name="masked_accuracy of (L,) arrays, logits 0 -> 0")
+    auc = metrics.masked_auroc(np.zeros(6), targets)
     check(not math.isnan(auc), "masked_auroc of equal scores: nan, expected 0.5")
     assert_close(float(auc), 0.5, name="masked_auroc of equal scores (all ties)")
