@@ -144,7 +144,7 @@ def test_batches_are_shuffled_and_of_the_given_size():
     model = probe("keras_tools.kit_cnn", (8, 8, 1), 10, 7, False)
     logits = np.asarray(model(small["x_train"], training=False), dtype=np.float64)
     shifted = logits - logits.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     untrained = -float(np.mean(log_probs[np.arange(96), small["y_train"]]))
     seed_everything(3082)
     history = training.train(

@@ -83,7 +83,7 @@ def _handout_loop(model, train_data, dev_data, *, epochs, batch_size, learning_r
                 )
             optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
             losses.append(float(loss))
-        history["loss"].append(float(np.mean(losses)))
+        history["loss"].append(sum(losses) / len(losses))
         history["train_accuracy"].append(float(np.mean(model.predict(ids, mask) == labels)))
         history["dev_accuracy"].append(
             float(np.mean(model.predict(dev_ids, dev_mask) == dev_labels))
