@@ -54,6 +54,10 @@ def test_predict_uses_evaluation_mode_without_gradients():
         model.eval()
         expected = model(torch.from_numpy(x)).numpy().astype(np.float32)
     check(
+        got["type"] == "numpy.ndarray",
+        f"predict returned a {got['type']}, expected a numpy array (.numpy() of the logits)",
+    )
+    check(
         got["logits"].dtype == np.float32,
         f"predict returned {got['logits'].dtype}, expected a float32 numpy array",
     )

@@ -230,7 +230,8 @@ def train_toy(step: Callable, seed: int, x: np.ndarray, y: np.ndarray, steps: in
 
 def predict_toy(predict: Callable, seed: int, x: np.ndarray, steps: int = 3) -> dict:
     """``predict`` on ``toy_regressor(seed)`` after ``steps`` forward passes in train mode (so
-    that its running statistics moved); whether it left any gradient behind."""
+    that its running statistics moved); the type it returned; whether it left any gradient
+    behind."""
     model = toy_regressor(seed)
     model.train()
     with torch.no_grad():
@@ -239,6 +240,7 @@ def predict_toy(predict: Callable, seed: int, x: np.ndarray, steps: int = 3) -> 
     out = predict(model, _tensor(x))
     return {
         "logits": np.asarray(out),
+        "type": f"{type(out).__module__}.{type(out).__qualname__}",
         "grads": sum(p.grad is not None for p in model.parameters()),
     }
 
