@@ -202,6 +202,8 @@ def run_mutants(
     tasks: tuple[str, ...] = (),
     jobs: int = 2,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    ids: tuple[str, ...] = (),
+    reference: bool = True,
 ) -> MutationRun:
     """Make and grade the mutants of an assignment (every task, or ``tasks``).
 
@@ -211,23 +213,36 @@ def run_mutants(
         tasks: only these task ids.
         jobs: mutants graded at once (each in a pytest process of its own).
         progress: called after each mutant with its outcome, the count done and the total.
+        ids: only these mutants (a fixed sample; an id no longer made raises).
+        reference: grade the reference on the chosen tasks first and refuse to go on when it
+            loses points. A caller that knows it scores full marks (the kit's tests share one
+            graded reference) may skip it; every test then runs to its end (no ``-x``).
     """
     start = time.monotonic()
     name, assignment = resolved.name, resolved.assignment
     solution = resolved.kit / "solutions" / name
     chosen = [t for t in assignment.tasks if not tasks or t.id in tasks]
     modules = sorted({f"{t.module}.py" for t in chosen})
+    mutants = all_mutants(solution, modules)
+    if ids:
+        missing = sorted(set(ids) - {m.id for m in mutants})
+        if missing:
+            raise MutationError(f"no such mutant in {name}: {', '.join(missing)}")
+        mutants = [m for m in mutants if m.id in ids]
+        chosen = [t for t in chosen if any(m.task == t.id for m in mutants)]
     wanted = {t.id for t in chosen}
-    mutants = [m for m in all_mutants(solution, modules) if m.task in wanted]
+    mutants = [m for m in mutants if m.task in wanted]
     equivalent = load_equivalent(solution)
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
     preload(solution / "tests", name)
-    reference = tuple(t.id for t in chosen)
-    lost, run.unrunnable = _run_jobs(resolved, [(None, reference)], 1, None)[0]
-    if lost:
-        raise MutationError(f"the reference loses points on {', '.join(lost)}: fix that first")
-    # pytest -x would stop at a test this machine cannot run, before the tests after it
-    first_failure = run.unrunnable == 0
+    first_failure = False
+    if reference:
+        tasks_run = tuple(t.id for t in chosen)
+        lost, run.unrunnable = _run_jobs(resolved, [(None, tasks_run)], 1, None)[0]
+        if lost:
+            raise MutationError(f"the reference loses points on {', '.join(lost)}: fix that first")
+        # pytest -x would stop at a test this machine cannot run, before the tests after it
+        first_failure = run.unrunnable == 0
 
     def report(mutant: Mutant, lost: tuple[list[str], int], done: int) -> None:
         outcome = Outcome(mutant, bool(lost[0]), equivalent.get(mutant.id, ""))
