@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -28,6 +28,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from autograder.assignment.paths import ResolvedAssignment
+from autograder.assignment.tasks import Task
 from autograder.grading.grade import GRACE_SECONDS
 from autograder.grading.intake import prepare_workspace
 from autograder.grading.run import Run, pytest_command, read_events
@@ -122,11 +123,14 @@ class MutationRun:
     unrunnable: int = 0
 
 
-def all_mutants(solution: Path, modules: list[str]) -> list[Mutant]:
-    """The operator mutants of every solution region of ``modules`` (file names)."""
+def all_mutants(solution: Path, tasks: Sequence[Task]) -> list[Mutant]:
+    """The operator mutants of the solution regions of ``tasks``, in their modules' order (the
+    same list ``autograder mutate`` grades and its report counts)."""
+    wanted = {t.id for t in tasks}
     out: list[Mutant] = []
-    for module in modules:
-        out += make_mutants((solution / module).read_text(encoding="utf-8"), module)
+    for module in sorted({f"{t.module}.py" for t in tasks}):
+        text = (solution / module).read_text(encoding="utf-8")
+        out += [m for m in make_mutants(text, module) if m.task in wanted]
     return out
 
 
@@ -222,16 +226,13 @@ def run_mutants(
     name, assignment = resolved.name, resolved.assignment
     solution = resolved.kit / "solutions" / name
     chosen = [t for t in assignment.tasks if not tasks or t.id in tasks]
-    modules = sorted({f"{t.module}.py" for t in chosen})
-    mutants = all_mutants(solution, modules)
+    mutants = all_mutants(solution, chosen)
     if ids:
         missing = sorted(set(ids) - {m.id for m in mutants})
         if missing:
             raise MutationError(f"no such mutant in {name}: {', '.join(missing)}")
         mutants = [m for m in mutants if m.id in ids]
         chosen = [t for t in chosen if any(m.task == t.id for m in mutants)]
-    wanted = {t.id for t in chosen}
-    mutants = [m for m in mutants if m.task in wanted]
     equivalent = load_equivalent(solution)
     run = MutationRun(name, jobs=jobs, only=tuple(tasks))
     preload(solution / "tests", name)

@@ -24,8 +24,7 @@ def set_weights(
 ) -> None:
     """Assign a cell's three variables (each keeps its dtype)."""
     for name, value in (("kernel", kernel), ("recurrent_kernel", recurrent_kernel), ("bias", bias)):
-        variable = getattr(cell, name)
-        variable.assign(np.asarray(value, dtype=variable.dtype.as_numpy_dtype))
+        assign_variable(cell, name, value)
 
 
 def assign_variable(owner: Any, name: str, value: np.ndarray) -> None:
