@@ -242,6 +242,9 @@ def decode(body: bytes, from_ref: Callable[[Ref], Any] | None = None) -> Any:
         dt = np.dtype(dtype)
         if math.prod(shape) * dt.itemsize != len(views[index]):
             raise ChannelError("array shape disagrees with its byte count")
+        # numpy refuses a shape whose non-zero sizes overflow, even with a 0 among them
+        if math.prod(s for s in shape if s) * dt.itemsize > np.iinfo(np.intp).max:
+            raise ChannelError("array shape larger than any array can be")
         return np.frombuffer(views[index], dtype=dt).reshape(shape).copy()
 
     return walk(doc, 0)
